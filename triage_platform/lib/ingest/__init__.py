@@ -1,0 +1,1 @@
+"""Landing-zone ingestion: adapters, parsing, discovery, the file registry and quarantine."""

@@ -1,0 +1,152 @@
+"""Gold: one review, one enriched row, one current status; and the daily issue counts behind spike alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pyarrow as pa
+
+Router = Callable[[pd.Series], str]
+
+STATUS_BY_ROUTE = {
+    "alert": "alert_open",
+    "human_review": "awaiting_review",
+    "labeling_backlog": "awaiting_label",
+    "none": "no_action",
+}
+
+GOLD_REVIEW_COLUMNS_FROM_SILVER = [
+    "day",
+    "review_key",
+    "source",
+    "source_review_id",
+    "submitted_at",
+    "title_redacted",
+    "text_redacted",
+    "rating",
+    "sku",
+    "product",
+    "product_family",
+    "vendor",
+    "launch_cohort",
+    "region",
+    "country",
+    "fulfillment_center",
+    "language",
+    "duplicate_count",
+    "duplicate_sources",
+    "file_landed_at",
+    "ingested_at",
+]
+ANNOTATION_COLUMNS = [
+    "issue_types",
+    "primary_issue",
+    "sentiment",
+    "severity",
+    "confidence",
+    "owner",
+    "rationale",
+    "needs_human",
+    "stage",
+    "model_version",
+    "prompt_version",
+    "taxonomy_version",
+    "annotated_at",
+]
+
+GOLD_REVIEWS_SCHEMA = pa.schema(
+    [
+        ("day", pa.date32()),
+        ("review_key", pa.string()),
+        ("source", pa.string()),
+        ("source_review_id", pa.string()),
+        ("submitted_at", pa.timestamp("us", tz="UTC")),
+        ("title_redacted", pa.string()),
+        ("text_redacted", pa.string()),
+        ("rating", pa.float64()),
+        ("sku", pa.string()),
+        ("product", pa.string()),
+        ("product_family", pa.string()),
+        ("vendor", pa.string()),
+        ("launch_cohort", pa.string()),
+        ("region", pa.string()),
+        ("country", pa.string()),
+        ("fulfillment_center", pa.string()),
+        ("language", pa.string()),
+        ("duplicate_count", pa.int64()),
+        ("duplicate_sources", pa.list_(pa.string())),
+        ("file_landed_at", pa.timestamp("us", tz="UTC")),
+        ("ingested_at", pa.timestamp("us", tz="UTC")),
+        ("issue_types", pa.list_(pa.string())),
+        ("primary_issue", pa.string()),
+        ("sentiment", pa.string()),
+        ("severity", pa.string()),
+        ("confidence", pa.float64()),
+        ("owner", pa.string()),
+        ("rationale", pa.string()),
+        ("needs_human", pa.bool_()),
+        ("stage", pa.string()),
+        ("model_version", pa.string()),
+        ("prompt_version", pa.string()),
+        ("taxonomy_version", pa.string()),
+        ("annotated_at", pa.timestamp("us", tz="UTC")),
+        ("route", pa.string()),
+        ("status", pa.string()),
+        ("human_override", pa.bool_()),
+    ]
+)
+
+ISSUE_DAILY_SCHEMA = pa.schema(
+    [
+        ("day", pa.date32()),
+        ("issue_type", pa.string()),
+        ("product_family", pa.string()),
+        ("region", pa.string()),
+        ("reviews", pa.int64()),
+        ("negative_reviews", pa.int64()),
+        ("high_severity_reviews", pa.int64()),
+        ("critical_reviews", pa.int64()),
+        ("mean_confidence", pa.float64()),
+        ("sample_review_keys", pa.list_(pa.string())),
+    ]
+)
+
+
+def build_gold_reviews(silver: pd.DataFrame, annotations: pd.DataFrame, router: Router) -> pd.DataFrame:
+    """Join each review to its current annotation and decide where it goes (alert, queue, backlog, none)."""
+    if silver.empty:
+        return GOLD_REVIEWS_SCHEMA.empty_table().to_pandas()
+    merged = silver[GOLD_REVIEW_COLUMNS_FROM_SILVER].merge(
+        annotations[["review_key", *ANNOTATION_COLUMNS]], on="review_key", how="left", validate="one_to_one"
+    )
+    merged["route"] = [router(row) for _, row in merged.iterrows()]
+    merged["status"] = merged["route"].map(STATUS_BY_ROUTE)
+    merged["human_override"] = False
+    return pa.Table.from_pandas(merged, schema=GOLD_REVIEWS_SCHEMA, preserve_index=False).to_pandas()
+
+
+def build_issue_daily(gold_reviews: pd.DataFrame, samples: int = 3) -> pd.DataFrame:
+    """Counts by day × issue type × product family × region: one review counts once per issue it reports."""
+    if gold_reviews.empty:
+        return ISSUE_DAILY_SCHEMA.empty_table().to_pandas()
+    exploded = gold_reviews.explode("issue_types").dropna(subset=["issue_types"])
+    if exploded.empty:
+        return ISSUE_DAILY_SCHEMA.empty_table().to_pandas()
+    exploded = exploded.assign(
+        region=exploded["region"].fillna("unknown"),
+        is_negative=exploded["sentiment"].isin(["negative", "mixed"]),
+        is_high=exploded["severity"].isin(["high", "critical"]),
+        is_critical=exploded["severity"].eq("critical"),
+    )
+    grouped = exploded.groupby(["day", "issue_types", "product_family", "region"], sort=True)
+    daily = grouped.agg(
+        reviews=("review_key", "size"),
+        negative_reviews=("is_negative", "sum"),
+        high_severity_reviews=("is_high", "sum"),
+        critical_reviews=("is_critical", "sum"),
+        mean_confidence=("confidence", "mean"),
+        sample_review_keys=("review_key", lambda keys: sorted(keys)[:samples]),
+    ).reset_index()
+    daily = daily.rename(columns={"issue_types": "issue_type"})
+    return pa.Table.from_pandas(daily, schema=ISSUE_DAILY_SCHEMA, preserve_index=False).to_pandas()

@@ -1,0 +1,66 @@
+"""The code location loads, and its graph has the shape users see in the Dagster UI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from triage_platform.runner import load_definitions
+
+REPO = Path(__file__).resolve().parents[1]
+MEDALLION = {
+    ("bronze", "reviews"): "bronze",
+    ("silver", "reviews"): "silver",
+    ("silver", "annotations"): "ml",
+    ("gold", "reviews"): "gold",
+    ("gold", "issue_daily"): "gold",
+}
+
+
+@pytest.fixture
+def defs(triage_home: Path) -> dg.Definitions:
+    return load_definitions()
+
+
+def test_medallion_assets_are_day_partitioned_grouped_and_described(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    for key, group in MEDALLION.items():
+        node = graph.get(dg.AssetKey(list(key)))
+        assert node.group_name == group
+        assert isinstance(node.partitions_def, dg.DailyPartitionsDefinition)
+        assert node.description and len(node.description) > 60
+        assert node.owners
+        assert node.metadata["partition_expr"] == "day"
+    assert graph.get(dg.AssetKey(["silver", "reviews"])).parent_keys == {dg.AssetKey(["bronze", "reviews"])}
+    assert graph.get(dg.AssetKey(["bronze", "reviews"])).parent_keys == {dg.AssetKey(["landing", "files"])}
+
+
+def test_landing_sensor_is_on_by_default_and_targets_the_medallion_job(defs: dg.Definitions) -> None:
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    assert sensor.job_name == "medallion_job"
+
+
+def test_unknown_deployment_is_a_clear_error(triage_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIAGE_DEPLOYMENT", "staging")
+    with pytest.raises(ValueError, match="TRIAGE_DEPLOYMENT must be one of"):
+        load_definitions()
+
+
+def test_dagster_definitions_validate_passes(triage_home: Path) -> None:
+    env = {**os.environ, "DAGSTER_HOME": str(triage_home)}
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run(
+        [str(bin_dir / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
