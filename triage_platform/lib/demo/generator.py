@@ -286,6 +286,13 @@ class _Generator:
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
 
+    def sku_as_typed(self, sku: str) -> str:
+        """SKUs as people and older systems type them (silver standardizes them back to SKU-NNNN)."""
+        if not self.chance(0.15):
+            return sku
+        number = sku.split("-", 1)[-1]
+        return self.pick((f"sku {number}", f"SKU_{number}", f"sku-{number} ", f"Sku#{number}", number))
+
     def pick(self, seq: Any) -> Any:
         return seq[self.rng.randrange(len(seq))]
 
@@ -711,7 +718,7 @@ class _Generator:
             "score_0_10": str(self.survey_score(review.rating)),
             "comment": text,
             "region": review.region,
-            "sku": review.sku.sku,
+            "sku": self.sku_as_typed(review.sku.sku),
             "customer_email": review.email if self.chance(0.7) else "",
             "locale": self.pick(P.LOCALES[review.lang]) if self.chance(0.7) else "",
         }
@@ -753,7 +760,7 @@ class _Generator:
             "body": body,
             "customer_id": review.customer_id,
             "order_ref": review.order_id,
-            "sku": review.sku.sku,
+            "sku": self.sku_as_typed(review.sku.sku),
             "region": review.region,
             "priority": priority,
             "lang": lang if self.chance(0.85) else None,

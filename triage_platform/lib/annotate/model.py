@@ -1,0 +1,700 @@
+"""Stage 2 of the cascade: a local model trained from labeled examples, for any taxonomy.
+
+What it is
+----------
+One linear classifier per taxonomy category on the features of `features.py` (TF-IDF word 1-2grams +
+char_wb 2-5grams of the folded text, plus the rules stage's hits, rating, source and language), with
+
+- calibrated probabilities: each category's decision scores are mapped to probabilities by Platt scaling
+  fitted on out-of-fold (OOF) scores of a k-fold cross-validation of the training set (the vectorizers
+  are refitted inside every fold, so OOF scores are honest);
+- per-category thresholds tuned on those OOF probabilities: the threshold with the best F1 among those
+  whose OOF recall reaches the category's `recall_floor` (plus `recall_margin`, a cushion for new data);
+- heads for sentiment (4 classes) and severity (the rubric levels), and a primary-issue head; the primary
+  issue is the predicted category the primary head rates highest (ties: higher default severity);
+- an issue-set confidence: the probability that the whole predicted set is right when the calibrated
+  per-category decisions are independent, i.e. the product over categories of p (predicted) or 1 - p
+  (not predicted). It is the chance of an exact match, so it is strict: 13 decisions at 0.97 give 0.67.
+  `needs_human` is set below `ModelConfig.review_below`.
+
+Categories with fewer than `min_positives` training examples get no classifier: their probability is
+the rules stage's hit confidence (0 without a hit) and their threshold 0.5, so a custom taxonomy with a
+category nobody labeled yet still follows its keywords.
+
+Option comparison (measured 2026 on shared/data/labels/dev.jsonl, 1,100 reviews, en 70% / pt 28%)
+-----------------------------------------------------------------------------------------------------
+Held-out: trained on the 825-review stable split (`labels.stable_split`, seed `triage-split-v1`), scored
+on its 275 held-out reviews (macro over the 8 categories with >= 10 held-out examples). CV: 5 stratified
+folds (`labels.stable_folds`), predictions pooled over all 1,100 reviews (macro over all 13 categories).
+"min rec" is the lowest recall among the macro categories. Thresholds meet each floor on OOF data.
+
+See `MEASURED_OPTIONS` below for the table (kept in code so the docs and the report cannot drift).
+
+Persistence
+-----------
+`save(dir)` writes `model.joblib` (vectorizers and numpy arrays only, no custom classes) and
+`manifest.json` (model_version `model-<YYYYmmddHHMMSS>-<hash8>`, training_data_hash, taxonomy_version,
+created_at, metrics, thresholds, n_examples, feature and model config, library versions). `load(dir,
+taxonomy)` refuses a model trained for another taxonomy version. `model.joblib` is a pickle: load only
+models your own platform trained (the model store under TRIAGE_HOME/models).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+from triage_platform.lib.annotate.features import FeatureBuilder, FeatureConfig, base_language, item_text
+from triage_platform.lib.annotate.labels import LabeledExample, assign_folds, training_data_hash
+from triage_platform.lib.annotate.rules import RulesAnnotator
+from triage_platform.lib.annotate.schema import NO_ISSUE, Annotation, AnnotationInput
+from triage_platform.lib.annotate.taxonomy import SEVERITY_LEVELS, SEVERITY_RANK, Taxonomy
+
+MODEL_FILE = "model.joblib"
+MANIFEST_FILE = "manifest.json"
+FORMAT_VERSION = 1
+
+SENTIMENT_CLASSES: tuple[str, ...] = ("positive", "neutral", "negative", "mixed")
+
+MEASURED_OPTIONS: str = """
+(filled in from the measurements, see the report of the annotation-engine work)
+"""
+
+
+class ModelError(RuntimeError):
+    """A model folder that cannot be used (missing files, unknown format)."""
+
+
+class TaxonomyMismatchError(ValueError):
+    """A model trained for another taxonomy (or taxonomy version) than the one in use."""
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """How the model is trained (stored in the manifest)."""
+
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+    classifier: Literal["logreg", "linear_svc"] = "logreg"
+    C: float = 4.0
+    class_weight: Literal["balanced"] | None = "balanced"
+    cv_folds: int = 5
+    recall_margin: float = 0.03
+    min_positives: int = 3
+    head_C: float = 4.0
+    review_below: float = 0.5
+    critical_floor: bool = True
+    """Predicting a category whose `default_severity` is critical makes the severity critical."""
+    split_seed: str = "triage-model-cv-v1"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        values = dict(data)
+        values["features"] = FeatureConfig.from_dict(values.get("features") or {})
+        return cls(**values)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
+
+
+def _binary_classifier(config: ModelConfig) -> LogisticRegression | LinearSVC:
+    if config.classifier == "linear_svc":
+        return LinearSVC(C=config.C / 8, class_weight=config.class_weight, max_iter=5000)
+    return LogisticRegression(C=config.C, class_weight=config.class_weight, solver="liblinear", max_iter=1000)
+
+
+def _fit_binary(X: sp.csr_matrix, y: np.ndarray, config: ModelConfig) -> tuple[np.ndarray, float] | None:
+    """(coef, intercept) of one category's classifier; None when `y` has a single class."""
+    if y.min() == y.max():
+        return None
+    clf = _binary_classifier(config).fit(X, y)
+    return np.asarray(clf.coef_, dtype=np.float64).ravel(), float(np.ravel(clf.intercept_)[0])
+
+
+def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt scaling (a, b): p = sigmoid(a * score + b), fitted by near-unregularised logistic regression."""
+    if y.min() == y.max():
+        return 0.0, (8.0 if y.min() else -8.0)
+    lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000).fit(scores.reshape(-1, 1), y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def tune_threshold(probs: np.ndarray, y: np.ndarray, recall_floor: float) -> float:
+    """The threshold with the best F1 among those whose recall on (`probs`, `y`) reaches `recall_floor`.
+
+    Candidate thresholds are the scores of the positives (lowering the threshold below a positive's
+    score never helps until the next positive). Returns 0.5 when `y` has no positive.
+    """
+    positives = np.sort(probs[y == 1])[::-1]
+    n_pos = positives.size
+    if n_pos == 0:
+        return 0.5
+    order = np.sort(probs)[::-1]
+    best_t, best_f1 = float(positives[-1]), -1.0
+    floor = min(recall_floor, 1.0)
+    for rank, t in enumerate(positives, start=1):
+        recall = rank / n_pos
+        if recall + 1e-12 < floor:
+            continue
+        predicted = int(np.searchsorted(-order, -t, side="right"))  # items with p >= t
+        tp = int((positives >= t).sum())
+        precision = tp / predicted if predicted else 0.0
+        f1 = 2 * precision * (tp / n_pos) / (precision + tp / n_pos) if precision else 0.0
+        if f1 > best_f1 + 1e-12:
+            best_f1, best_t = f1, float(t)
+    return best_t
+
+
+@dataclass
+class _Head:
+    """A multiclass linear head stored as arrays (softmax over `classes`), or a constant."""
+
+    classes: tuple[str, ...]
+    coef: np.ndarray | None = None
+    intercept: np.ndarray | None = None
+
+    @classmethod
+    def fit(cls, X: sp.csr_matrix, labels: Sequence[str], C: float) -> _Head:
+        classes = tuple(sorted(set(labels)))
+        if len(classes) < 2:
+            return cls(classes=classes)
+        lr = LogisticRegression(C=C, max_iter=2000, solver="lbfgs").fit(X, np.asarray(labels))
+        coef, intercept = np.asarray(lr.coef_, dtype=np.float64), np.asarray(lr.intercept_, dtype=np.float64)
+        if len(classes) == 2:  # sklearn stores one row for a binary problem: make it a softmax pair
+            coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+            intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+        return cls(classes=tuple(str(c) for c in lr.classes_), coef=coef, intercept=intercept)
+
+    def proba(self, X: sp.csr_matrix) -> np.ndarray:
+        if self.coef is None:
+            return np.ones((X.shape[0], max(1, len(self.classes))))
+        logits = np.asarray(X @ self.coef.T) + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def state(self) -> dict[str, Any]:
+        return {"classes": list(self.classes), "coef": self.coef, "intercept": self.intercept}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> _Head:
+        return cls(classes=tuple(state["classes"]), coef=state["coef"], intercept=state["intercept"])
+
+
+def _version(created: datetime, data_hash: str, taxonomy: Taxonomy, config: ModelConfig) -> str:
+    payload = json.dumps([data_hash, taxonomy.fingerprint, config.to_dict()], sort_keys=True, default=str)
+    digest = hashlib.sha256(payload.encode()).hexdigest()[:8]
+    return f"model-{created.strftime('%Y%m%d%H%M%S')}-{digest}"
+
+
+# ---------------------------------------------------------------------------------------------- model
+
+
+class TriageModel:
+    """The trained stage-2 model of one taxonomy; `train`, `predict`, `save`, `load`."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        config: ModelConfig,
+        features: FeatureBuilder,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        platt: np.ndarray,
+        thresholds: dict[str, float],
+        trained: tuple[bool, ...],
+        sentiment_head: _Head,
+        severity_head: _Head,
+        primary_head: _Head,
+        manifest: dict[str, Any],
+        rules: RulesAnnotator | None = None,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.config = config
+        self.features = features
+        self.coef = coef  # (n_features, k), category columns in taxonomy order
+        self.intercept = intercept  # (k,)
+        self.platt = platt  # (k, 2): a, b
+        self.thresholds = thresholds
+        self.trained = trained
+        self.sentiment_head = sentiment_head
+        self.severity_head = severity_head
+        self.primary_head = primary_head
+        self.manifest = manifest
+        self._rules = rules
+        self._threshold_vector = np.array([thresholds[c] for c in taxonomy.ids])
+        self.oof_probabilities: np.ndarray | None = None
+        """Out-of-fold calibrated probabilities of the training examples (set by `train` only)."""
+
+    # ------------------------------------------------------------------ identity
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest["model_version"])
+
+    @property
+    def taxonomy_version(self) -> str:
+        return self.taxonomy.fingerprint
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """Measurements stored in the manifest (`oof` after training; callers may add e.g. `holdout`)."""
+        return self.manifest.setdefault("metrics", {})
+
+    @property
+    def rules(self) -> RulesAnnotator:
+        """The rules stage whose hits the model consumes (built from the taxonomy on first use)."""
+        if self._rules is None:
+            self._rules = RulesAnnotator(self.taxonomy)
+        return self._rules
+
+    # ------------------------------------------------------------------ training
+
+    @classmethod
+    def train(
+        cls,
+        examples: Sequence[LabeledExample],
+        taxonomy: Taxonomy,
+        config: ModelConfig | None = None,
+        rules: RulesAnnotator | None = None,
+        rule_annotations: Sequence[Annotation] | None = None,
+        created_at: datetime | None = None,
+    ) -> TriageModel:
+        """Train on labeled examples of `taxonomy` (see the module docstring for the procedure).
+
+        `rule_annotations` (the rules stage's output for `examples`, same order) can be passed to skip
+        re-running the rules; examples naming categories outside `taxonomy` raise `ValueError`.
+        """
+        config = config or ModelConfig()
+        if not examples:
+            raise ValueError("cannot train a model on no examples")
+        for example in examples:
+            example.check_taxonomy(taxonomy)
+        ids = taxonomy.ids
+        items = [e.to_input() for e in examples]
+        if config.features.use_rules:
+            rules = rules or RulesAnnotator(taxonomy)
+            if rule_annotations is None:
+                rule_annotations = rules.annotate(items)
+            if len(rule_annotations) != len(items):
+                raise ValueError("rule_annotations must hold one annotation per example")
+        texts = [item_text(i) for i in items]
+        Y = np.array([[c in e.issue_types for c in ids] for e in examples], dtype=np.int8)
+        positives = Y.sum(axis=0)
+        trainable = tuple(bool(p >= config.min_positives and p < len(examples)) for p in positives)
+
+        # ---- out-of-fold scores (vectorizers refitted per fold) -> Platt scaling and thresholds
+        k = max(2, min(config.cv_folds, len(examples)))
+        fold_of = np.array(assign_folds(examples, k, config.split_seed))
+        oof = np.zeros(Y.shape, dtype=np.float64)
+        for fold in range(k):
+            va = np.flatnonzero(fold_of == fold)
+            tr = np.flatnonzero(fold_of != fold)
+            if va.size == 0 or tr.size == 0:
+                continue
+            builder = FeatureBuilder.for_taxonomy(config.features, taxonomy).fit(
+                [items[i] for i in tr], [texts[i] for i in tr]
+            )
+            X_tr = builder.transform(
+                [items[i] for i in tr],
+                [rule_annotations[i] for i in tr] if rule_annotations is not None else None,
+                [texts[i] for i in tr],
+            )
+            X_va = builder.transform(
+                [items[i] for i in va],
+                [rule_annotations[i] for i in va] if rule_annotations is not None else None,
+                [texts[i] for i in va],
+            )
+            for j in range(len(ids)):
+                if not trainable[j]:
+                    continue
+                fitted = _fit_binary(X_tr, Y[tr, j], config)
+                if fitted is None:  # no positive (or only positives) in this fold's training part
+                    oof[va, j] = -10.0 if Y[tr, j].max() == 0 else 10.0
+                else:
+                    oof[va, j] = X_va @ fitted[0] + fitted[1]
+
+        platt = np.zeros((len(ids), 2))
+        thresholds: dict[str, float] = {}
+        oof_probs = np.zeros(Y.shape, dtype=np.float64)
+        for j, category in enumerate(ids):
+            if trainable[j]:
+                platt[j] = _platt(oof[:, j], Y[:, j])
+                oof_probs[:, j] = _sigmoid(platt[j, 0] * oof[:, j] + platt[j, 1])
+                floor = min(1.0, taxonomy.category(category).recall_floor + config.recall_margin)
+                thresholds[category] = round(tune_threshold(oof_probs[:, j], Y[:, j], floor), 6)
+            else:
+                oof_probs[:, j] = cls._rules_probability(rule_annotations, category, len(examples))
+                thresholds[category] = 0.5
+
+        # ---- final fit on everything
+        features = FeatureBuilder.for_taxonomy(config.features, taxonomy).fit(items, texts)
+        X = features.transform(items, rule_annotations, texts)
+        coef = np.zeros((X.shape[1], len(ids)))
+        intercept = np.zeros(len(ids))
+        for j in range(len(ids)):
+            if trainable[j]:
+                fitted = _fit_binary(X, Y[:, j], config)
+                if fitted is not None:
+                    coef[:, j], intercept[j] = fitted
+        sentiment_head = _Head.fit(X, [e.sentiment for e in examples], config.head_C)
+        with_issue = [i for i, e in enumerate(examples) if e.issue_types]
+        severity_head = _Head.fit(X[with_issue], [examples[i].severity for i in with_issue], config.head_C)
+        primary_head = _Head.fit(X[with_issue], [examples[i].primary_issue for i in with_issue], config.head_C)
+
+        created = (created_at or datetime.now(UTC)).astimezone(UTC)
+        data_hash = training_data_hash(examples)
+        oof_metrics = _oof_metrics(oof_probs, Y, thresholds, ids)
+        manifest: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "model_version": _version(created, data_hash, taxonomy, config),
+            "created_at": created.isoformat(),
+            "training_data_hash": data_hash,
+            "taxonomy_version": taxonomy.fingerprint,
+            "categories": list(ids),
+            "n_examples": len(examples),
+            "positives": {c: int(p) for c, p in zip(ids, positives, strict=True)},
+            "trained_categories": [c for c, t in zip(ids, trainable, strict=True) if t],
+            "thresholds": thresholds,
+            "metrics": {"oof": oof_metrics},
+            "feature_config": config.features.to_dict(),
+            "model_config": config.to_dict(),
+            "rules_version": rules.version if rules is not None else None,
+            "libraries": {"scikit-learn": sklearn.__version__, "numpy": np.__version__},
+        }
+        model = cls(
+            taxonomy=taxonomy,
+            config=config,
+            features=features,
+            coef=coef,
+            intercept=intercept,
+            platt=platt,
+            thresholds=thresholds,
+            trained=trainable,
+            sentiment_head=sentiment_head,
+            severity_head=severity_head,
+            primary_head=primary_head,
+            manifest=manifest,
+            rules=rules,
+        )
+        model.oof_probabilities = oof_probs
+        return model
+
+    @staticmethod
+    def _rules_probability(rule_annotations: Sequence[Annotation] | None, category: str, n: int) -> np.ndarray:
+        if rule_annotations is None:
+            return np.zeros(n)
+        return np.array([a.category_confidence.get(category, 0.0) if category in a.issue_types else 0.0
+                         for a in rule_annotations])
+
+    # ------------------------------------------------------------------ prediction
+
+    def rule_annotations(self, items: Sequence[AnnotationInput]) -> list[Annotation] | None:
+        """The rules stage's annotations the features need (None when the model uses no rules block)."""
+        return self.rules.annotate(items) if self.config.features.use_rules else None
+
+    def predict_proba(
+        self, items: Sequence[AnnotationInput], rule_annotations: Sequence[Annotation] | None = None
+    ) -> np.ndarray:
+        """Calibrated probability of each category (columns in taxonomy order) for each item."""
+        return self._predict_arrays(items, rule_annotations)[0]
+
+    def _predict_arrays(
+        self, items: Sequence[AnnotationInput], rule_annotations: Sequence[Annotation] | None
+    ) -> tuple[np.ndarray, sp.csr_matrix, Sequence[Annotation] | None]:
+        if self.config.features.use_rules and rule_annotations is None:
+            rule_annotations = self.rule_annotations(items)
+        X = self.features.transform(items, rule_annotations)
+        scores = np.asarray(X @ self.coef) + self.intercept
+        probs = _sigmoid(self.platt[:, 0] * scores + self.platt[:, 1])
+        for j, category in enumerate(self.taxonomy.ids):
+            if not self.trained[j]:
+                probs[:, j] = self._rules_probability(rule_annotations, category, len(items))
+        return probs, X, rule_annotations
+
+    def predict(
+        self, items: Sequence[AnnotationInput], rule_annotations: Sequence[Annotation] | None = None
+    ) -> list[Annotation]:
+        """Annotate a batch (stage `model`); `rule_annotations` reuses the rules stage's output."""
+        if not items:
+            return []
+        probs, X, rule_annotations = self._predict_arrays(items, rule_annotations)
+        ids = self.taxonomy.ids
+        chosen = probs >= self._threshold_vector
+        correct = np.where(chosen, probs, 1.0 - probs)
+        set_confidence = np.exp(np.log(np.clip(correct, 1e-9, 1.0)).sum(axis=1))
+        sentiment_p = self.sentiment_head.proba(X)
+        severity_p = self.severity_head.proba(X)
+        primary_p = self.primary_head.proba(X)
+        primary_col = {c: j for j, c in enumerate(self.primary_head.classes)}
+        severity_cols = [
+            (j, s) for j, s in enumerate(self.severity_head.classes) if s in SEVERITY_RANK and s != "none"
+        ]
+        default_rank = [SEVERITY_RANK[self.taxonomy.category(c).default_severity] for c in ids]
+        out: list[Annotation] = []
+        for row, item in enumerate(items):
+            issue_idx = [j for j in range(len(ids)) if chosen[row, j]]
+            issues = [ids[j] for j in issue_idx]
+            if issues:
+                primary = max(
+                    issue_idx,
+                    key=lambda j: (
+                        primary_p[row, primary_col[ids[j]]] if ids[j] in primary_col else -1.0,
+                        default_rank[j],
+                        probs[row, j],
+                    ),
+                )
+                primary_id = ids[primary]
+                if severity_cols:
+                    severity = max(severity_cols, key=lambda js: severity_p[row, js[0]])[1]
+                else:
+                    severity = self.taxonomy.category(primary_id).default_severity
+                if self.config.critical_floor and max(default_rank[j] for j in issue_idx) == SEVERITY_RANK[
+                    "critical"
+                ]:
+                    severity = "critical"
+            else:
+                primary_id, severity = NO_ISSUE, "none"
+            sentiment = self.sentiment_head.classes[int(np.argmax(sentiment_p[row]))]
+            if sentiment not in SENTIMENT_CLASSES:
+                sentiment = "neutral"
+            confidence = float(set_confidence[row])
+            language = base_language(item.language) if item.language else "und"
+            if rule_annotations is not None and language == "und":
+                language = rule_annotations[row].language
+            out.append(
+                Annotation(
+                    id=item.id,
+                    issue_types=issues,
+                    primary_issue=primary_id,
+                    sentiment=sentiment,  # type: ignore[arg-type]
+                    severity=severity,  # type: ignore[arg-type]
+                    language=language or "und",
+                    confidence=round(confidence, 4),
+                    category_confidence={c: round(float(probs[row, j]), 4) for j, c in enumerate(ids)},
+                    owner=self.taxonomy.owner_of(primary_id) if issues else None,
+                    rationale=self._rationale(row, probs, issues, rule_annotations),
+                    needs_human=confidence < self.config.review_below,
+                    stage="model",
+                    model_version=self.version,
+                    prompt_version=None,
+                    taxonomy_version=self.taxonomy.fingerprint,
+                )
+            )
+        return out
+
+    def _rationale(
+        self,
+        row: int,
+        probs: np.ndarray,
+        issues: list[str],
+        rule_annotations: Sequence[Annotation] | None,
+    ) -> str:
+        ids = self.taxonomy.ids
+        shown = issues or [ids[int(np.argmax(probs[row]))]]
+        parts = [
+            f"{c} p={probs[row, ids.index(c)]:.2f} (threshold {self.thresholds[c]:.2f})" for c in shown
+        ]
+        text = ("model: " if issues else "model: no issue; best ") + ", ".join(parts)
+        if rule_annotations is not None and rule_annotations[row].issue_types:
+            rules_part = rule_annotations[row].rationale.split("; sentiment")[0]
+            text += f"; rules {rules_part}"
+        return text
+
+    # ------------------------------------------------------------------ persistence
+
+    def save(self, directory: str | Path) -> Path:
+        """Write `model.joblib` and `manifest.json` into `directory` (created; replaced atomically)."""
+        target = Path(directory)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            state = {
+                "format": FORMAT_VERSION,
+                "word": self.features.word,
+                "char": self.features.char,
+                "sources": list(self.features.sources),
+                "coef": self.coef.astype(np.float32),
+                "intercept": self.intercept,
+                "platt": self.platt,
+                "trained": list(self.trained),
+                "sentiment_head": self.sentiment_head.state(),
+                "severity_head": self.severity_head.state(),
+                "primary_head": self.primary_head.state(),
+                "taxonomy": self.taxonomy.model_dump(mode="json", by_alias=True),
+            }
+            joblib.dump(state, staging / MODEL_FILE, compress=3)
+            (staging / MANIFEST_FILE).write_text(
+                json.dumps(self.manifest, indent=2, sort_keys=True, default=_json_default) + "\n",
+                encoding="utf-8",
+            )
+            if target.exists():
+                old = target.with_name(f".{target.name}.old-{os.getpid()}")
+                target.rename(old)
+                staging.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                staging.rename(target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return target
+
+    @classmethod
+    def load(
+        cls, directory: str | Path, taxonomy: Taxonomy | None = None, rules: RulesAnnotator | None = None
+    ) -> TriageModel:
+        """Read a model folder written by `save`.
+
+        With `taxonomy`, the model must have been trained for the same `name@version` and categories,
+        else `TaxonomyMismatchError`; without it, the taxonomy stored in the model is used.
+        """
+        folder = Path(directory)
+        manifest_path, model_path = folder / MANIFEST_FILE, folder / MODEL_FILE
+        if not manifest_path.is_file() or not model_path.is_file():
+            raise ModelError(f"{folder} is not a model folder (needs {MANIFEST_FILE} and {MODEL_FILE})")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT_VERSION:
+            raise ModelError(f"{folder}: unsupported model format {manifest.get('format')!r}")
+        if taxonomy is not None:
+            check_taxonomy(manifest, taxonomy, folder)
+        trained_with = (manifest.get("libraries") or {}).get("scikit-learn")
+        if trained_with and trained_with != sklearn.__version__:
+            warnings.warn(
+                f"model {manifest['model_version']} was trained with scikit-learn {trained_with}, "
+                f"running {sklearn.__version__}: retrain if predictions look off",
+                stacklevel=2,
+            )
+        state = joblib.load(model_path)
+        stored = Taxonomy.model_validate(state["taxonomy"])
+        if taxonomy is None:
+            taxonomy = stored
+        config = ModelConfig.from_dict(manifest["model_config"])
+        features = FeatureBuilder(
+            config=config.features,
+            taxonomy_ids=taxonomy.ids,
+            sources=tuple(state["sources"]),
+            word=state["word"],
+            char=state["char"],
+        )
+        return cls(
+            taxonomy=taxonomy,
+            config=config,
+            features=features,
+            coef=np.asarray(state["coef"], dtype=np.float64),
+            intercept=np.asarray(state["intercept"]),
+            platt=np.asarray(state["platt"]),
+            thresholds={k: float(v) for k, v in manifest["thresholds"].items()},
+            trained=tuple(state["trained"]),
+            sentiment_head=_Head.from_state(state["sentiment_head"]),
+            severity_head=_Head.from_state(state["severity_head"]),
+            primary_head=_Head.from_state(state["primary_head"]),
+            manifest=manifest,
+            rules=rules,
+        )
+
+    def with_config(self, **changes: Any) -> TriageModel:
+        """A copy with prediction-time settings changed (e.g. `review_below`); weights are shared."""
+        clone = TriageModel(
+            taxonomy=self.taxonomy,
+            config=replace(self.config, **changes),
+            features=self.features,
+            coef=self.coef,
+            intercept=self.intercept,
+            platt=self.platt,
+            thresholds=dict(self.thresholds),
+            trained=self.trained,
+            sentiment_head=self.sentiment_head,
+            severity_head=self.severity_head,
+            primary_head=self.primary_head,
+            manifest=dict(self.manifest),
+            rules=self._rules,
+        )
+        return clone
+
+
+def check_taxonomy(manifest: dict[str, Any], taxonomy: Taxonomy, folder: Path | str = "<model>") -> None:
+    """`TaxonomyMismatchError` unless the manifest's taxonomy version and categories match `taxonomy`."""
+    trained_for = manifest.get("taxonomy_version")
+    if trained_for != taxonomy.fingerprint:
+        raise TaxonomyMismatchError(
+            f"model {manifest.get('model_version')} in {folder} was trained for taxonomy {trained_for}, "
+            f"but the platform uses {taxonomy.fingerprint}: retrain the model on labels of "
+            f"{taxonomy.fingerprint} (or point the platform at the taxonomy the model was trained for)"
+        )
+    if list(manifest.get("categories") or ()) != list(taxonomy.ids):
+        raise TaxonomyMismatchError(
+            f"model {manifest.get('model_version')} in {folder} has categories {manifest.get('categories')}, "
+            f"taxonomy {taxonomy.fingerprint} has {list(taxonomy.ids)}: same version, different categories; "
+            "bump the taxonomy version and retrain"
+        )
+
+
+def _oof_metrics(
+    probs: np.ndarray, Y: np.ndarray, thresholds: dict[str, float], ids: Sequence[str]
+) -> dict[str, Any]:
+    """Per-category precision/recall/F1 of the out-of-fold probabilities at the chosen thresholds."""
+    per: dict[str, dict[str, float]] = {}
+    for j, category in enumerate(ids):
+        predicted = probs[:, j] >= thresholds[category]
+        tp = int((predicted & (Y[:, j] == 1)).sum())
+        n_pred, n_pos = int(predicted.sum()), int(Y[:, j].sum())
+        precision = tp / n_pred if n_pred else 0.0
+        recall = tp / n_pos if n_pos else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per[category] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": n_pos,
+        }
+    supported = [m["f1"] for m in per.values() if m["support"] >= 10]
+    return {
+        "categories": per,
+        "macro_f1": round(float(np.mean(supported)), 4) if supported else None,
+        "n": int(Y.shape[0]),
+    }
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+__all__ = [
+    "MANIFEST_FILE",
+    "MEASURED_OPTIONS",
+    "MODEL_FILE",
+    "ModelConfig",
+    "ModelError",
+    "TaxonomyMismatchError",
+    "TriageModel",
+    "check_taxonomy",
+    "tune_threshold",
+]
