@@ -65,7 +65,7 @@ def run(landing: Path | None) -> None:
     settings = Settings.from_env()
     instance = prepare_instance(settings.paths)
     click.echo(f"TRIAGE_HOME={settings.paths.home}")
-    report = run_available_now(settings, instance, landing)
+    report = run_available_now(settings, instance, landing, progress=click.echo)
     plan = report.plan
     click.echo(
         f"Discovered {len(plan.registered)} new file versions touching {len(plan.days)} day partitions."

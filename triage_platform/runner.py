@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,8 @@ run_monitoring:
   enabled: true
 """
 MEDALLION_JOB = "medallion_job"
+# Runs are recorded in full in the instance (see the UI); the terminal only gets warnings and errors.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def prepare_instance(paths: TriagePaths) -> dg.DagsterInstance:
@@ -62,7 +65,10 @@ class RunReport:
 
 
 def run_available_now(
-    settings: Settings, instance: dg.DagsterInstance, landing: Path | None = None
+    settings: Settings,
+    instance: dg.DagsterInstance,
+    landing: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Discover new landed files, then materialize every day partition they touch, one run per day."""
     started = time.monotonic()
@@ -79,10 +85,13 @@ def run_available_now(
         result = job.execute_in_process(
             partition_key=day.isoformat(),
             instance=instance,
+            run_config=QUIET_CONSOLE,
             tags={"triage/trigger": "triage_run"},
             raise_on_error=False,
         )
         report.day_results[day] = result.success
+        if progress:
+            progress(f"  {day}: {'ok' if result.success else 'FAILED'} (run {result.run_id[:8]})")
     report.seconds = time.monotonic() - started
     return report
 
