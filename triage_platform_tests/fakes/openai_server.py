@@ -21,6 +21,7 @@ Every request is recorded (`server.requests`: method, path, query, headers, JSON
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -56,6 +57,8 @@ class RecordedRequest:
     body: Any
     received_at: float
     """`time.monotonic()` when the request arrived (for measuring retry waits)."""
+    accepted: bool = False
+    """Whether it reached a chat-completions route with valid credentials (and got a scripted answer)."""
 
     @property
     def is_azure(self) -> bool:
@@ -205,7 +208,9 @@ class RateLimited(Behaviour):
             headers["Retry-After"] = str(self.retry_after)
         if self.retry_after_ms is not None:
             headers["retry-after-ms"] = str(self.retry_after_ms)
-        body = {"error": {"code": "429", "message": "Rate limit exceeded. Try again later.", "type": "requests"}}
+        body = {
+            "error": {"code": "429", "message": "Rate limit exceeded. Try again later.", "type": "requests"}
+        }
         return Reply(429, body, headers)
 
 
@@ -228,7 +233,9 @@ class ErrorStatus(Behaviour):
     code: str | None = None
 
     def respond(self, request: RecordedRequest, server: FakeOpenAIServer) -> Reply:
-        return Reply(self.status, {"error": {"message": self.message, "code": self.code, "type": "invalid_request"}})
+        return Reply(
+            self.status, {"error": {"message": self.message, "code": self.code, "type": "invalid_request"}}
+        )
 
 
 @dataclass
@@ -259,7 +266,7 @@ def _map_annotations(answer: Any, change: Callable[[list[dict[str, Any]]], list[
     return answer
 
 
-def OutOfTaxonomy(category: str = "alien_abduction", indices: Sequence[int] = (0,)) -> Success:  # noqa: N802
+def OutOfTaxonomy(category: str = "alien_abduction", indices: Sequence[int] = (0,)) -> Success:
     """200 where the annotations at `indices` name a category that is not in the taxonomy."""
 
     def change(annotations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -271,12 +278,14 @@ def OutOfTaxonomy(category: str = "alien_abduction", indices: Sequence[int] = (0
     return Success(edit=lambda answer: _map_annotations(answer, change))
 
 
-def MissingItems(drop: Sequence[int] = (0,)) -> Success:  # noqa: N802
+def MissingItems(drop: Sequence[int] = (0,)) -> Success:
     """200 where the annotations at positions `drop` are left out of the answer."""
-    return Success(edit=lambda answer: _map_annotations(answer, lambda a: [x for i, x in enumerate(a) if i not in drop]))
+    return Success(
+        edit=lambda answer: _map_annotations(answer, lambda a: [x for i, x in enumerate(a) if i not in drop])
+    )
 
 
-def ExtraItem(item_id: str = "not-requested") -> Success:  # noqa: N802
+def ExtraItem(item_id: str = "not-requested") -> Success:
     """200 with one more annotation whose id was not in the request."""
     extra = {"id": item_id, **label_text("it broke")}
     return Success(edit=lambda answer: _map_annotations(answer, lambda a: [*a, extra]))
@@ -286,7 +295,11 @@ def ExtraItem(item_id: str = "not-requested") -> Success:  # noqa: N802
 
 
 def completion(
-    request: RecordedRequest, content: str, prompt_tokens: int, completion_tokens: int, finish_reason: str = "stop"
+    request: RecordedRequest,
+    content: str,
+    prompt_tokens: int,
+    completion_tokens: int,
+    finish_reason: str = "stop",
 ) -> dict[str, Any]:
     """A chat.completion object as OpenAI returns it."""
     body = request.body if isinstance(request.body, dict) else {}
@@ -399,7 +412,7 @@ class FakeOpenAIServer:
     @property
     def chat_requests(self) -> list[RecordedRequest]:
         """Recorded requests that reached a chat-completions route with valid credentials."""
-        return [r for r in self.requests if r.headers.get("x-fake-accepted") == "1"]
+        return [r for r in self.requests if r.accepted]
 
     # internals
     def _next(self) -> Behaviour:
@@ -417,11 +430,12 @@ class FakeOpenAIServer:
 def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out without a delayed-ACK pause
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr access log
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server API
+        def do_POST(self) -> None:
             parts = urlsplit(self.path)
             length = int(self.headers.get("content-length") or 0)
             raw = self.rfile.read(length) if length else b""
@@ -447,14 +461,7 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 server.requests.append(request)
                 self._send(Reply(401, {"error": {"message": f"bad credentials ({scheme})", "code": "401"}}))
                 return
-            request = RecordedRequest(
-                request.method,
-                request.path,
-                request.query,
-                {**headers, "x-fake-accepted": "1"},
-                body,
-                request.received_at,
-            )
+            request = dataclasses.replace(request, accepted=True)
             server.requests.append(request)
             try:
                 reply = server._next().respond(request, server)
@@ -462,7 +469,7 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 reply = Reply(500, {"error": {"message": f"fake server error: {exc!r}"}})
             self._send(reply)
 
-        do_GET = do_POST  # noqa: N815
+        do_GET = do_POST
 
         def _send(self, reply: Reply) -> None:
             payload = reply.raw if reply.raw is not None else json.dumps(reply.body).encode("utf-8")

@@ -1,0 +1,1 @@
+"""Fake external services for tests: real local servers that speak the services' wire protocols."""
