@@ -71,6 +71,8 @@ def run(landing: Path | None) -> None:
         f"Discovered {len(plan.registered)} new file versions touching {len(plan.days)} day partitions."
     )
     click.echo(format_summary(summarize_lake(settings.paths), report.seconds, len(report.failed_days)))
+    if report.delivery is not None:
+        click.echo(f"Alert delivery this run: {report.delivery.summary()}")
     click.echo(
         "\nOpen the Dagster UI on this instance and data: `make ui`, then http://127.0.0.1:3000 "
         f"(or: DAGSTER_HOME={settings.paths.dagster_home} dagster dev -w workspace.yaml)."

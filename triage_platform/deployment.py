@@ -14,17 +14,17 @@ from typing import Any
 
 import dagster as dg
 from dagster_deltalake import AzureConfig, LocalConfig
-from dagster_deltalake_pandas import DeltaLakePandasIOManager
 
-from triage_platform.resources import AnnotatorResource, TriageStorage
+from triage_platform.io import TriageDeltaIOManager
+from triage_platform.resources import AlertingResource, AnnotatorResource, TriageStorage
 from triage_platform.settings import Settings
 
 DEPLOYMENTS = ("local", "test", "prod")
 
 
-def _lake_io_manager(settings: Settings) -> DeltaLakePandasIOManager:
+def _lake_io_manager(settings: Settings) -> TriageDeltaIOManager:
     if settings.deployment == "prod" and os.environ.get("TRIAGE_LAKE_URI"):
-        return DeltaLakePandasIOManager(
+        return TriageDeltaIOManager(
             root_uri=os.environ["TRIAGE_LAKE_URI"],
             storage_options=AzureConfig(
                 account_name=dg.EnvVar("AZURE_STORAGE_ACCOUNT_NAME"),
@@ -33,7 +33,7 @@ def _lake_io_manager(settings: Settings) -> DeltaLakePandasIOManager:
                 tenant_id=dg.EnvVar("AZURE_TENANT_ID"),
             ),
         )
-    return DeltaLakePandasIOManager(root_uri=str(settings.paths.lake), storage_options=LocalConfig())
+    return TriageDeltaIOManager(root_uri=str(settings.paths.lake), storage_options=LocalConfig())
 
 
 def resources_for(settings: Settings) -> dict[str, Any]:
@@ -46,6 +46,11 @@ def resources_for(settings: Settings) -> dict[str, Any]:
             home=str(settings.paths.home), partition_start=settings.partition_start.isoformat()
         ),
         "annotator": AnnotatorResource(taxonomy_path=os.environ.get("TRIAGE_TAXONOMY")),
+        "alerting": AlertingResource(
+            home=str(settings.paths.home),
+            dagster_url=settings.webserver_url,
+            taxonomy_path=os.environ.get("TRIAGE_TAXONOMY"),
+        ),
     }
 
 

@@ -9,6 +9,8 @@ import dagster as dg
 import pandas as pd
 import pyarrow as pa
 
+from triage_platform.io import with_schema
+
 PREVIEW_ROWS = 5
 PREVIEW_TEXT_CHARS = 80
 
@@ -56,4 +58,4 @@ def output(
         "preview": preview(frame, preview_columns),
     }
     metadata.update(extra or {})
-    return dg.Output(frame, metadata=metadata)
+    return dg.Output(with_schema(frame, schema), metadata=metadata)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
+from triage_platform.lib.alerts.delivery import DeliveryReport, deliver_pending
+from triage_platform.lib.alerts.outbox import AlertOutbox
+from triage_platform.lib.alerts.sinks import Sink, sinks_from_env
 from triage_platform.lib.annotate.routing import route_annotation
 from triage_platform.lib.annotate.rules import RulesAnnotator
 from triage_platform.lib.annotate.schema import Annotation
@@ -35,6 +38,36 @@ class TriageStorage(dg.ConfigurableResource):
 
     def registry(self) -> LandingRegistry:
         return LandingRegistry(self.paths, date.fromisoformat(self.partition_start))
+
+
+class AlertingResource(dg.ConfigurableResource):
+    """Where alerts go: the `gold/alerts` outbox (always) and the sinks the environment configures
+    (Slack bot or webhook, Teams, else the log). Delivery is the same code for the sensor and `triage run`."""
+
+    home: str
+    dagster_url: str = "http://127.0.0.1:3000"
+    taxonomy_path: str | None = None
+
+    def outbox(self) -> AlertOutbox:
+        return AlertOutbox(TriagePaths(Path(self.home)).table("gold", "alerts"))
+
+    def sinks(self) -> list[Sink]:
+        return sinks_from_env(taxonomy=_cached_taxonomy(self.taxonomy_path))
+
+    def deliver(self, now: datetime | None = None, max_batches: int = 20) -> DeliveryReport:
+        """Deliver what is due, batch after batch while batches make progress (bounded)."""
+        outbox = self.outbox()
+        total = DeliveryReport()
+        if not outbox.exists():
+            return total
+        sinks = self.sinks()
+        for _ in range(max_batches):
+            report = deliver_pending(outbox, sinks, now or datetime.now(UTC))
+            for name in ("delivered", "retried", "failed", "skipped", "digests"):
+                getattr(total, name).extend(getattr(report, name))
+            if not report.delivered or report.retried or report.skipped:
+                break
+        return total
 
 
 class AnnotatorResource(dg.ConfigurableResource):

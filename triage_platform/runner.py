@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from triage_platform.lib.alerts.delivery import DeliveryReport
 from triage_platform.lib.ingest.discovery import decode_cursor, encode_cursor
 from triage_platform.lib.ingest.plan import IngestionPlan, discover_new_files
 from triage_platform.lib.ingest.registry import LandingRegistry
@@ -57,6 +58,7 @@ def load_definitions() -> dg.Definitions:
 class RunReport:
     plan: IngestionPlan
     day_results: dict[date, bool] = field(default_factory=dict)
+    delivery: DeliveryReport | None = None
     seconds: float = 0.0
 
     @property
@@ -79,7 +81,8 @@ def run_available_now(
     plan = discover_new_files(registry, known)
     if landing is None:
         cursor_file.write_text(encode_cursor(plan.cursor))
-    job = load_definitions().resolve_job_def(MEDALLION_JOB)
+    definitions = load_definitions()
+    job = definitions.resolve_job_def(MEDALLION_JOB)
     report = RunReport(plan=plan)
     for day in plan.days:
         result = job.execute_in_process(
@@ -92,6 +95,8 @@ def run_available_now(
         report.day_results[day] = result.success
         if progress:
             progress(f"  {day}: {'ok' if result.success else 'FAILED'} (run {result.run_id[:8]})")
+    # The same delivery code as the alert sensor, so a one-shot run notifies too.
+    report.delivery = definitions.resources["alerting"].deliver()
     report.seconds = time.monotonic() - started
     return report
 

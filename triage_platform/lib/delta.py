@@ -13,11 +13,14 @@ def table_exists(path: Path) -> bool:
     return (path / "_delta_log").is_dir()
 
 
-def read_table(path: Path, schema: pa.Schema | None = None, filters: list | None = None) -> pd.DataFrame:
-    """The table as a DataFrame; an empty frame with `schema` when the table does not exist yet."""
+def read_table(
+    path: Path, schema: pa.Schema | None = None, filters: list | None = None, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """The table (or some of its columns) as a DataFrame; an empty frame (with `schema`'s columns when
+    given) when the table does not exist yet."""
     if not table_exists(path):
         if schema is None:
-            return pd.DataFrame()
+            return pd.DataFrame(columns=columns or [])
         return schema.empty_table().to_pandas()
     dataset = DeltaTable(str(path)).to_pyarrow_dataset()
     if filters:
@@ -28,8 +31,8 @@ def read_table(path: Path, schema: pa.Schema | None = None, filters: list | None
             assert op == "=="
             term = ds.field(column) == value
             expression = term if expression is None else expression & term
-        return dataset.to_table(filter=expression).to_pandas()
-    return dataset.to_table().to_pandas()
+        return dataset.to_table(filter=expression, columns=columns).to_pandas()
+    return dataset.to_table(columns=columns).to_pandas()
 
 
 def append(path: Path, table: pa.Table) -> None:

@@ -31,6 +31,8 @@ class LakeSummary:
     issues_by_category: dict[str, int] = field(default_factory=dict)
     routes: dict[str, int] = field(default_factory=dict)
     spikes: list[Spike] = field(default_factory=list)
+    alerts_by_delivery: dict[str, int] = field(default_factory=dict)
+    alerts_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def _count(series: pd.Series) -> dict[str, int]:
@@ -59,6 +61,10 @@ def summarize_lake(paths: TriagePaths) -> LakeSummary:
     if not gold.empty:
         summary.issues_by_category = _count(gold["issue_types"].explode().dropna())
         summary.routes = _count(gold["route"])
+    alerts = read_table(paths.table("gold", "alerts"))
+    if not alerts.empty:
+        summary.alerts_by_delivery = _count(alerts["delivery_status"])
+        summary.alerts_by_kind = _count(alerts["kind"])
     issue_daily = read_table(paths.table("gold", "issue_daily"))
     summary.spikes = find_spikes(issue_daily)
     return summary
@@ -78,8 +84,15 @@ def format_summary(summary: LakeSummary, seconds: float, failed_days: int = 0) -
     lines += [f"  {name:<22}{count:>9,}" for name, count in summary.issues_by_category.items()]
     routes = summary.routes
     lines.append(
-        f"Routing: {routes.get('alert', 0):,} alerts raised, {routes.get('human_review', 0):,} to human review, "
+        f"Routing: {routes.get('alert', 0):,} reviews to alert, {routes.get('human_review', 0):,} to human review, "
         f"{routes.get('labeling_backlog', 0):,} to the labeling backlog, {routes.get('none', 0):,} need nothing"
+    )
+    delivery = summary.alerts_by_delivery
+    kinds = ", ".join(f"{k}={v}" for k, v in summary.alerts_by_kind.items())
+    lines.append(
+        f"Alerts raised (gold/alerts, grouped by issue × family × region × day): {sum(delivery.values()):,} "
+        f"({kinds or 'none'}): {delivery.get('delivered', 0):,} delivered, {delivery.get('pending', 0):,} pending, "
+        f"{delivery.get('suppressed', 0):,} held for the daily digest, {delivery.get('failed', 0):,} failed"
     )
     if summary.spikes:
         lines.append("Spikes in gold/issue_daily (count vs trailing 7-day median):")

@@ -4,13 +4,8 @@ real Dagster instance."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -173,60 +168,3 @@ def test_rematerializing_a_partition_changes_nothing_and_other_days_survive(plat
         )
         pd.testing.assert_frame_equal(stable(before[t], key), stable(after, key))
     assert set(platform.table("gold", "reviews")["day"].astype(str)) == {DAY1, DAY2}
-
-
-def test_demo_data_surfaces_the_injected_incident(triage_home: Path) -> None:
-    from triage_platform.lib.demo import generate_demo
-    from triage_platform.lib.summary import summarize_lake
-    from triage_platform.runner import prepare_instance, run_available_now
-    from triage_platform.settings import Settings
-
-    settings = Settings.from_env()
-    end = date.today() - timedelta(days=1)
-    manifest = generate_demo(settings.paths.landing, days=12, per_day=120, end_day=end, seed=11)
-    report = run_available_now(settings, prepare_instance(settings.paths))
-    assert not report.failed_days and len(report.plan.days) == 12
-    summary = summarize_lake(settings.paths)
-    incident = manifest.incident
-    spikes = {(s.issue_type, s.product_family, s.region) for s in summary.spikes}
-    assert (incident.category, incident.product_family, incident.region) in spikes
-    spike_days = {
-        s.day for s in summary.spikes if s.region == incident.region and s.issue_type == incident.category
-    }
-    assert spike_days <= set(incident.days) and spike_days
-    assert summary.rows_quarantined >= manifest.malformed_rows
-    assert summary.table_rows["silver/reviews"] < summary.table_rows["bronze/reviews"]
-    silver = read_table(settings.paths.table("silver", "reviews"))
-    bronze = read_table(settings.paths.table("bronze", "reviews"))
-    assert (~bronze["sku"].dropna().str.fullmatch(r"SKU-\d{4}")).sum() > 0  # loosely typed upstream...
-    assert silver["sku"].dropna().str.fullmatch(r"SKU-\d{4}").all()  # ...standardized in silver
-    assert (silver.loc[silver["sku"].notna(), "product_family"] != "unknown").all()
-    assert set(silver["language"]) >= {"en", "pt", "es", "de", "fr"}
-    # The dbt project builds offline over the same lake and agrees with gold.
-    dbt_dir = Path(__file__).resolve().parents[2] / "dbt_project"
-    target = settings.paths.home / "dbt_target"
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "build",
-            "--profiles-dir",
-            str(dbt_dir),
-            "--project-dir",
-            str(dbt_dir),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-    )
-    assert completed.returncode == 0, completed.stdout[-3000:]
-    with duckdb.connect(str(settings.paths.home / "warehouse.duckdb"), read_only=True) as warehouse:
-        (dbt_reviews,) = warehouse.execute("select sum(reviews) from negative_review_rate_daily").fetchone()
-    assert dbt_reviews == summary.table_rows["gold/reviews"]
-    # A second pass over the same landing zone is a no-op.
-    again = run_available_now(settings, prepare_instance(settings.paths))
-    assert again.plan.registered == [] and again.plan.days == []

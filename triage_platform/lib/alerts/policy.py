@@ -75,6 +75,7 @@ class AlertPolicy:
     followup_ratio: float = 2.0
     followup_min_increase: int = 5
     stale_after: timedelta = timedelta(hours=48)
+    spike_stale_after: timedelta = timedelta(days=7)
     max_samples: int = 5
     digest_hour_utc: int = 8
     digest_max_lines: int = 25
@@ -94,8 +95,11 @@ class AlertPolicy:
         elapsed = utc(moment) - EPOCH
         return EPOCH + self.window * (elapsed // self.window)
 
-    def is_stale(self, window_start: datetime, now: datetime) -> bool:
-        return window_start + self.window + self.stale_after <= now
+    def is_stale(self, window_start: datetime, now: datetime, kind: str = "review") -> bool:
+        """Too old to page anyone. Spikes keep paging for `spike_stale_after` (a week by default): a
+        spike found late, e.g. in a late file or the first run over a backlog, is still news."""
+        limit = self.spike_stale_after if kind == "spike" else self.stale_after
+        return window_start + self.window + limit <= now
 
     def held_for_digest(self, priority: str) -> bool:
         return priority in self.digest_priorities
@@ -307,7 +311,7 @@ class _Planner:
             "created_at": self.now,
             "updated_at": self.now,
         }
-        if self.policy.is_stale(alert.window_start, self.now):
+        if self.policy.is_stale(alert.window_start, self.now, alert.kind):
             update.update(delivery_status="suppressed", suppressed_reason="stale", next_attempt_at=None)
         elif self.policy.held_for_digest(alert.priority):
             update.update(delivery_status="suppressed", suppressed_reason="digest", next_attempt_at=None)
@@ -369,7 +373,7 @@ class _Planner:
     def _followup(self, alert: Alert) -> Alert | None:
         if alert.delivery_status != "delivered" or alert.is_closed:
             return None
-        if self.policy.is_stale(alert.window_start, self.now):
+        if self.policy.is_stale(alert.window_start, self.now, alert.kind):
             return None
         base = alert.notified_count or 0
         last = alert.notified_at or alert.delivered_at

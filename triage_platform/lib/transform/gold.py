@@ -38,6 +38,7 @@ GOLD_REVIEW_COLUMNS_FROM_SILVER = [
     "duplicate_sources",
     "file_landed_at",
     "ingested_at",
+    "processed_at",
 ]
 ANNOTATION_COLUMNS = [
     "issue_types",
@@ -78,6 +79,7 @@ GOLD_REVIEWS_SCHEMA = pa.schema(
         ("duplicate_sources", pa.list_(pa.string())),
         ("file_landed_at", pa.timestamp("us", tz="UTC")),
         ("ingested_at", pa.timestamp("us", tz="UTC")),
+        ("processed_at", pa.timestamp("us", tz="UTC")),
         ("issue_types", pa.list_(pa.string())),
         ("primary_issue", pa.string()),
         ("sentiment", pa.string()),
