@@ -10,6 +10,36 @@ import click
 from triage_platform.settings import Settings
 
 
+def _taxonomy(path: Path | None):
+    from triage_platform.lib.annotate.taxonomy import load_taxonomy
+
+    return load_taxonomy(path)
+
+
+def _annotator(taxonomy_file: Path | None, model: Path | None, no_llm: bool):
+    from triage_platform.lib.annotate.factory import build_annotator
+
+    settings = Settings.from_env()
+    return build_annotator(_taxonomy(taxonomy_file), settings.paths.home, model_dir=model, use_llm=not no_llm)
+
+
+TAXONOMY_OPTION = click.option(
+    "--taxonomy",
+    "taxonomy_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Taxonomy YAML (default: the packaged taxonomy, or TRIAGE_TAXONOMY).",
+    envvar="TRIAGE_TAXONOMY",
+)
+MODEL_OPTION = click.option(
+    "--model",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Model folder (default: the promoted model of TRIAGE_HOME/models, else the seed model).",
+)
+NO_LLM_OPTION = click.option("--no-llm", is_flag=True, help="Never call the LLM stage, even when configured.")
+
+
 @click.group()
 def main() -> None:
     """Review triage platform: feedback in, owned and measured action out."""
@@ -57,8 +87,13 @@ def demo_data(days: int, per_day: int, out: Path | None, end_day: object, seed: 
     default=None,
     help="Landing folder to process (default: TRIAGE_HOME/landing).",
 )
-def run(landing: Path | None) -> None:
+@NO_LLM_OPTION
+def run(landing: Path | None, no_llm: bool) -> None:
     """Process everything in the landing zone now, through the whole graph, then exit."""
+    import os
+
+    if no_llm:
+        os.environ["TRIAGE_LLM"] = "off"
     from triage_platform.lib.summary import format_summary, summarize_lake
     from triage_platform.runner import prepare_instance, run_available_now
 
@@ -79,6 +114,93 @@ def run(landing: Path | None) -> None:
     )
     if report.failed_days:
         sys.exit(1)
+
+
+@main.command("annotate")
+@click.option("--in", "in_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), required=True)
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@MODEL_OPTION
+@TAXONOMY_OPTION
+@NO_LLM_OPTION
+def annotate(
+    in_path: Path, out_path: Path, model: Path | None, taxonomy_file: Path | None, no_llm: bool
+) -> None:
+    """Annotate a JSONL file of reviews (id, text, optional title, rating, source, product, language).
+
+    Texts are PII-redacted before any stage sees them; languages are detected when not given."""
+    import json
+
+    from triage_platform.lib.annotate.schema import AnnotationInput
+    from triage_platform.lib.text.language import detect_languages
+    from triage_platform.lib.text.pii import redact_pii
+
+    rows = [json.loads(line) for line in in_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or not row.get("id") or not isinstance(row.get("text"), str):
+            raise click.ClickException(f"{in_path}:{number}: each line needs a string `id` and `text`")
+    detected = detect_languages([row["text"] for row in rows])
+    items = [
+        AnnotationInput(
+            id=str(row["id"]),
+            text=redact_pii(row["text"]).text,
+            title=redact_pii(row["title"]).text if row.get("title") else None,
+            rating=row.get("rating"),
+            source=row.get("source"),
+            product=row.get("product"),
+            language=row.get("language") or (language if language != "und" else None),
+        )
+        for row, (language, _) in zip(rows, detected, strict=True)
+    ]
+    annotator = _annotator(taxonomy_file, model, no_llm)
+    annotations = annotator.annotate(items)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with out_path.open("w", encoding="utf-8") as handle:
+        for annotation in annotations:
+            handle.write(annotation.model_dump_json() + "\n")
+    stages = ", ".join(f"{k}={v}" for k, v in annotator.stats.items() if v)
+    click.echo(f"Annotated {len(annotations)} reviews into {out_path} ({stages})")
+
+
+@main.command("train")
+@click.option("--labels", type=click.Path(path_type=Path, dir_okay=False, exists=True), required=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True)
+@TAXONOMY_OPTION
+def train(labels: Path, out_dir: Path, taxonomy_file: Path | None) -> None:
+    """Train a local model from labeled examples (the format of shared/data/labels/dev.jsonl)."""
+    from triage_platform.lib.annotate.labels import load_labels
+    from triage_platform.lib.annotate.model import TriageModel
+
+    taxonomy = _taxonomy(taxonomy_file)
+    examples = load_labels(labels, taxonomy)
+    model = TriageModel.train(examples, taxonomy)
+    model.save(out_dir)
+    click.echo(f"Trained {model.version} on {len(examples)} examples ({taxonomy.fingerprint}) into {out_dir}")
+
+
+@main.command("evaluate")
+@click.option("--labels", type=click.Path(path_type=Path, dir_okay=False, exists=True), required=True)
+@MODEL_OPTION
+@TAXONOMY_OPTION
+@NO_LLM_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def evaluate(
+    labels: Path, model: Path | None, taxonomy_file: Path | None, no_llm: bool, as_json: bool
+) -> None:
+    """Per-category precision, recall, F1 and support; micro/macro F1; primary issue, severity and
+    sentiment accuracy; recall of critical items; per language and per source."""
+    import json
+
+    from triage_platform.lib.annotate.labels import load_labels
+    from triage_platform.lib.annotate.metrics import evaluate as score
+
+    annotator = _annotator(taxonomy_file, model, no_llm)
+    examples = load_labels(labels, annotator.taxonomy)
+    predictions = annotator.annotate([example.to_input() for example in examples])
+    report = score(predictions, examples, annotator.taxonomy)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        click.echo(report.render(title=f"{labels.name}: {len(examples)} examples"))
 
 
 @main.command("init")

@@ -45,7 +45,11 @@ def resources_for(settings: Settings) -> dict[str, Any]:
         "storage": TriageStorage(
             home=str(settings.paths.home), partition_start=settings.partition_start.isoformat()
         ),
-        "annotator": AnnotatorResource(taxonomy_path=os.environ.get("TRIAGE_TAXONOMY")),
+        "annotator": AnnotatorResource(
+            home=str(settings.paths.home),
+            taxonomy_path=os.environ.get("TRIAGE_TAXONOMY"),
+            use_llm=os.environ.get("TRIAGE_LLM", "on").lower() != "off",
+        ),
         "alerting": AlertingResource(
             home=str(settings.paths.home),
             dagster_url=settings.webserver_url,

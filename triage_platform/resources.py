@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -12,8 +13,10 @@ import pandas as pd
 from triage_platform.lib.alerts.delivery import DeliveryReport, deliver_pending
 from triage_platform.lib.alerts.outbox import AlertOutbox
 from triage_platform.lib.alerts.sinks import Sink, sinks_from_env
+from triage_platform.lib.annotate.factory import build_annotator
+from triage_platform.lib.annotate.pausing import read_paused_categories
+from triage_platform.lib.annotate.registry import ModelStore
 from triage_platform.lib.annotate.routing import route_annotation
-from triage_platform.lib.annotate.rules import RulesAnnotator
 from triage_platform.lib.annotate.schema import Annotation
 from triage_platform.lib.annotate.taxonomy import Taxonomy, load_taxonomy
 from triage_platform.lib.ingest.registry import LandingRegistry
@@ -70,36 +73,56 @@ class AlertingResource(dg.ConfigurableResource):
         return total
 
 
-class AnnotatorResource(dg.ConfigurableResource):
-    """Turns redacted reviews into structured annotations under one taxonomy, and routes them."""
+@cache
+def _cached_annotator(
+    taxonomy_path: str | None, home: str, use_llm: bool, model_version: str | None
+) -> Annotator:
+    return build_annotator(_cached_taxonomy(taxonomy_path), Path(home), use_llm=use_llm)
 
+
+class AnnotatorResource(dg.ConfigurableResource):
+    """Turns redacted reviews into structured annotations under one taxonomy (rules → local model →
+    optional LLM), and routes them; categories whose measured recall fell below their floor are paused
+    (their items go to human review instead of automatic alerts) until a passing model restores them."""
+
+    home: str
     taxonomy_path: str | None = None
+    use_llm: bool = True
 
     @property
     def taxonomy(self) -> Taxonomy:
         return _cached_taxonomy(self.taxonomy_path)
 
     def annotator(self) -> Annotator:
-        return RulesAnnotator(self.taxonomy)
+        store = ModelStore(Path(self.home) / "models")
+        return _cached_annotator(self.taxonomy_path, self.home, self.use_llm, store.current_version())
 
-    def route(self, row: pd.Series) -> str:
-        """The routing decision for one gold row (alert, human_review, labeling_backlog, none)."""
-        issue_types = list(row["issue_types"]) if row["issue_types"] is not None else []
-        annotation = Annotation(
-            id=row["review_key"],
-            issue_types=issue_types,
-            primary_issue=row["primary_issue"],
-            sentiment=row["sentiment"],
-            severity=row["severity"],
-            language=row["language"] or "und",
-            confidence=float(row["confidence"]),
-            category_confidence={},
-            owner=row["owner"],
-            rationale=row["rationale"] or "",
-            needs_human=bool(row["needs_human"]),
-            stage=row["stage"],
-            model_version=row["model_version"],
-            prompt_version=row["prompt_version"],
-            taxonomy_version=row["taxonomy_version"],
-        )
-        return route_annotation(annotation, self.taxonomy)
+    def paused_categories(self) -> frozenset[str]:
+        return read_paused_categories(Path(self.home) / "models")
+
+    def router(self) -> Callable[[pd.Series], str]:
+        """The routing decision for gold rows (alert, human_review, labeling_backlog, none)."""
+        taxonomy, paused = self.taxonomy, self.paused_categories()
+
+        def route(row: pd.Series) -> str:
+            issue_types = list(row["issue_types"]) if row["issue_types"] is not None else []
+            annotation = Annotation(
+                id=row["review_key"],
+                issue_types=issue_types,
+                primary_issue=row["primary_issue"],
+                sentiment=row["sentiment"],
+                severity=row["severity"],
+                language=row["language"] or "und",
+                confidence=float(row["confidence"]),
+                category_confidence={},
+                owner=row["owner"],
+                rationale=row["rationale"] or "",
+                needs_human=bool(row["needs_human"]),
+                stage=row["stage"],
+                model_version=row["model_version"],
+                prompt_version=row["prompt_version"],
+                taxonomy_version=row["taxonomy_version"],
+            )
+            return route_annotation(annotation, taxonomy, paused_categories=paused)
+
+        return route

@@ -17,6 +17,7 @@ class Settings:
     partition_start: date
     deployment: str
     webserver_url: str
+    taxonomy_path: str | None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -27,4 +28,5 @@ class Settings:
             ),
             deployment=os.environ.get("TRIAGE_DEPLOYMENT", "local").lower(),
             webserver_url=os.environ.get("TRIAGE_DAGSTER_URL", "http://127.0.0.1:3000"),
+            taxonomy_path=os.environ.get("TRIAGE_TAXONOMY") or None,
         )

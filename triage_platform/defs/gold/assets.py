@@ -31,7 +31,7 @@ def gold_reviews(
 ) -> dg.Output[pd.DataFrame]:
     """One review, one enriched row, one current status: the review's dimensions, its latest annotation,
     and the routing decision (alert the owner, human review queue, labeling backlog, or nothing)."""
-    frame = build_gold_reviews(reviews, annotations, annotator.route)
+    frame = build_gold_reviews(reviews, annotations, annotator.router())
     routes = frame["route"].value_counts()
     return output(
         frame,

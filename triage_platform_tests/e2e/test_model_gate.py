@@ -1,0 +1,146 @@
+"""The model gate: a candidate below a recall floor is never promoted, and its weak category's items go to
+human review instead of automatic alerts until a passing model restores it (real Dagster instance)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from triage_platform.lib.annotate.pausing import read_paused_categories
+from triage_platform.lib.annotate.registry import ModelStore
+from triage_platform_tests.conftest import review, write_jsonl
+from triage_platform_tests.e2e.platform import Platform
+
+TAXONOMY = """
+name: airline-test
+version: 1
+categories:
+  - id: late_flight
+    owner: operations
+    description: The flight left or arrived late.
+    default_severity: high
+  - id: lost_luggage
+    owner: baggage
+    description: A bag was lost or delayed.
+    default_severity: high
+  - id: rude_staff
+    owner: customer-care
+    description: Staff were rude.
+    default_severity: medium
+"""
+PHRASES = {
+    "late_flight": [
+        "flight delayed {n} hours",
+        "departure was {n} hours late",
+        "we landed {n} hours behind schedule",
+        "the plane took off late again, {n} hour delay",
+    ],
+    "lost_luggage": [
+        "my suitcase never arrived",
+        "they lost my bag on the way to {city}",
+        "baggage missing for {n} days",
+        "luggage went to {city} instead of with me",
+    ],
+    "rude_staff": ["the gate agent was rude", "crew shouted at us", "staff were dismissive and unfriendly"],
+    None: [
+        "great crew and smooth flight to {city}",
+        "comfortable seats, on time",
+        "lovely service, thank you",
+    ],
+}
+CITIES = ["Boston", "Denver", "Austin", "Seattle", "Miami", "Chicago"]
+
+
+def examples(seed: int, per_category: int, poison: str | None = None) -> list[dict]:
+    rng = random.Random(seed)
+    rows = []
+    for category, phrases in PHRASES.items():
+        for i in range(per_category):
+            text = (
+                rng.choice(phrases).format(n=rng.randint(2, 9), city=rng.choice(CITIES))
+                + f" (trip {seed}-{i})"
+            )
+            label = [] if category in (None, poison) else [category]
+            severity = "none" if not label else ("medium" if category == "rude_staff" else "high")
+            rows.append(
+                {
+                    "id": f"{seed}-{category}-{i}",
+                    "source": "social",
+                    "text": text,
+                    "rating": None,
+                    "product": "",
+                    "issue_types": label,
+                    "primary_issue": label[0] if label else "none",
+                    "sentiment": "negative" if label else "positive",
+                    "severity": severity,
+                    "language": "en",
+                }
+            )
+    return rows
+
+
+def write_labels(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+
+@pytest.fixture
+def platform(triage_home: Path, monkeypatch: pytest.MonkeyPatch) -> Platform:
+    taxonomy = triage_home / "airline.yaml"
+    taxonomy.write_text(TAXONOMY)
+    monkeypatch.setenv("TRIAGE_TAXONOMY", str(taxonomy))
+    return Platform.start()
+
+
+def promote(platform: Platform) -> dg.ExecuteInProcessResult:
+    job = platform.defs.resolve_job_def("model_promotion_job")
+    return job.execute_in_process(instance=platform.instance, raise_on_error=False)
+
+
+def test_a_model_that_misses_a_category_is_not_promoted_and_its_items_go_to_human_review(
+    platform: Platform,
+) -> None:
+    labels = platform.paths.home / "labels"
+    write_labels(labels / "eval" / "eval.jsonl", examples(seed=2, per_category=15))
+    write_labels(labels / "train.jsonl", examples(seed=1, per_category=40))
+    good = promote(platform)
+    assert good.success
+    store = ModelStore(platform.paths.models)
+    live = store.current_version()
+    assert live is not None and read_paused_categories(platform.paths.models) == frozenset()
+
+    write_labels(labels / "train.jsonl", examples(seed=3, per_category=40, poison="lost_luggage"))
+    bad = promote(platform)
+    assert not bad.success
+    failed = {
+        e.event_specific_data.check_name
+        for e in bad.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
+    }
+    assert failed == {"recall_floor_lost_luggage"}
+    promoted_in_bad_run = [
+        e
+        for e in bad.all_events
+        if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.path[-1] == "promoted_model"
+    ]
+    assert promoted_in_bad_run == [] and store.current_version() == live
+    assert read_paused_categories(platform.paths.models) == frozenset({"lost_luggage"})
+
+    day = "2026-03-01"
+    write_jsonl(
+        platform.landing / "social" / "posts.jsonl",
+        [
+            review("l1", day, "They lost my bag on the way to Denver (trip 9-1)"),
+            review("f1", day, "Flight delayed 5 hours (trip 9-2)"),
+        ],
+    )
+    platform.tick()
+    gold = platform.day_rows("gold", "reviews", day).set_index("source_review_id")
+    assert gold.loc["l1", "primary_issue"] == "lost_luggage"
+    assert gold.loc["l1", "route"] == "human_review"  # paused slice: people look, no automatic alert
+    assert gold.loc["f1", "primary_issue"] == "late_flight"
+    assert gold.loc["f1", "route"] == "alert"  # the rest of automation carries on
