@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import cache
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from dagster_slack import SlackResource
+from slack_sdk import WebClient
 
 from triage_platform.lib.alerts.delivery import DeliveryReport, deliver_pending
 from triage_platform.lib.alerts.outbox import AlertOutbox
@@ -43,6 +46,31 @@ class TriageStorage(dg.ConfigurableResource):
         return LandingRegistry(self.paths, date.fromisoformat(self.partition_start))
 
 
+_QUIET_SLACK_LOGGER = logging.getLogger("triage_platform.slack_sdk")
+_QUIET_SLACK_LOGGER.setLevel(logging.WARNING)
+
+
+class TriageSlackResource(SlackResource):
+    """dagster-slack's Slack resource, with the API base URL (proxies, tests) and timeout it lacks; its
+    client never retries on its own (the outbox decides retries, so a retry never posts twice)."""
+
+    base_url: str = "https://slack.com/api/"
+    timeout: float = 10.0
+
+    def get_client(self) -> WebClient:
+        return WebClient(
+            self.token,
+            base_url=self.base_url,
+            timeout=int(self.timeout),
+            retry_handlers=[],
+            logger=_QUIET_SLACK_LOGGER,
+        )
+
+
+def _slack_client(token: str, base_url: str, timeout: float) -> WebClient:
+    return TriageSlackResource(token=token, base_url=base_url, timeout=timeout).get_client()
+
+
 class AlertingResource(dg.ConfigurableResource):
     """Where alerts go: the `gold/alerts` outbox (always) and the sinks the environment configures
     (Slack bot or webhook, Teams, else the log). Delivery is the same code for the sensor and `triage run`."""
@@ -55,7 +83,9 @@ class AlertingResource(dg.ConfigurableResource):
         return AlertOutbox(TriagePaths(Path(self.home)).table("gold", "alerts"))
 
     def sinks(self) -> list[Sink]:
-        return sinks_from_env(taxonomy=_cached_taxonomy(self.taxonomy_path))
+        return sinks_from_env(
+            taxonomy=_cached_taxonomy(self.taxonomy_path), slack_client_factory=_slack_client
+        )
 
     def deliver(self, now: datetime | None = None, max_batches: int = 20) -> DeliveryReport:
         """Deliver what is due, batch after batch while batches make progress (bounded)."""

@@ -117,3 +117,36 @@ def pa_table(frame: pd.DataFrame):
     import pyarrow as pa
 
     return pa.Table.from_pandas(frame, schema=BRONZE_SCHEMA, preserve_index=False)
+
+
+def test_bot_token_posts_through_dagster_slack_to_the_owners_channel(
+    triage_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from triage_platform.lib.alerts.candidates import spike_alert
+    from triage_platform.lib.spikes import Spike
+    from triage_platform.runner import load_definitions
+
+    for name in (
+        "SLACK_WEBHOOK_URL",
+        "TEAMS_WEBHOOK_URL",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "http_proxy",
+        "https_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    with FakeSlackServer(token="xoxb-test-token") as server:
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
+        monkeypatch.setenv("SLACK_API_BASE_URL", server.api_base_url)
+        defs = load_definitions()
+        alerting, annotator = defs.resources["alerting"], defs.resources["annotator"]
+        now = datetime.now(UTC)
+        spike = Spike(now.date(), "packaging_damage", "kitchen", "BR-SP", 52, 1.0)
+        alerting.outbox().enqueue([spike_alert(spike, annotator.taxonomy, dagster_url="http://ui")], now)
+        report = alerting.deliver(now)
+        assert len(report.delivered) == 1
+        (message,) = server.api_messages
+        assert message.channel_name == annotator.taxonomy.channel_of("packaging_damage").lstrip("#")
+        assert "BR-SP" in (message.text or "")

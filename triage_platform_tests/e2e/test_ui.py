@@ -29,7 +29,10 @@ DAYS = ["2026-03-01", "2026-03-02"]
 
 ASSETS_QUERY = """
 {
-  assetNodes { assetKey { path } groupName isPartitioned partitionDefinition { type } }
+  assetNodes {
+    assetKey { path } groupName isPartitioned partitionDefinition { type }
+    assetChecksOrError { ... on AssetChecks { checks { name blocking } } }
+  }
   sensorsOrError(repositorySelector: {repositoryName: "__repository__", repositoryLocationName: "triage_platform"}) {
     ... on Sensors { results { name sensorState { status } } }
   }
@@ -132,6 +135,16 @@ def test_ui_shows_graph_and_a_graphql_backfill_materializes(triage_home: Path, d
     assert {"bronze/reviews", "silver/reviews", "gold/reviews"} <= partitioned
     sensors = {s["name"]: s["sensorState"]["status"] for s in data["sensorsOrError"]["results"]}
     assert sensors["landing_sensor"] == "RUNNING"
+    assert sensors["alert_delivery_sensor"] == sensors["check_alert_sensor"] == "RUNNING"
+    checks = {
+        "/".join(n["assetKey"]["path"]): {
+            c["name"]: c["blocking"] for c in n["assetChecksOrError"].get("checks", [])
+        }
+        for n in data["assetNodes"]
+    }
+    assert checks["bronze/reviews"]["schema_contract"] is True
+    assert {"data_quality", "latency_slo", "drift"} <= set(checks["gold/reviews"])
+    assert checks["ml/candidate_model"]["recall_floor_safety_hazard"] is True
 
     selection = [
         {"path": key}

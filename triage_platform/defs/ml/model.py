@@ -1,5 +1,7 @@
 """The local model's lifecycle: train a candidate, gate it on per-category recall floors, promote it."""
 
+from collections.abc import Iterator
+
 import dagster as dg
 
 from triage_platform.lib.annotate.cascade import CascadeAnnotator
@@ -7,7 +9,7 @@ from triage_platform.lib.annotate.metrics import evaluate
 from triage_platform.lib.annotate.model import TriageModel
 from triage_platform.lib.annotate.pausing import write_paused_categories
 from triage_platform.lib.annotate.registry import ModelStore
-from triage_platform.lib.annotate.taxonomy import load_taxonomy
+from triage_platform.lib.annotate.taxonomy import Taxonomy, load_taxonomy
 from triage_platform.lib.annotate.training_data import training_data
 from triage_platform.lib.quality.recall import paused_categories, recall_floor_outcomes
 from triage_platform.resources import AnnotatorResource, TriageStorage
@@ -42,9 +44,9 @@ def candidate_model(storage: TriageStorage, annotator: AnnotatorResource) -> dg.
     )
 
 
-def _recall_check_specs() -> list[dg.AssetCheckSpec]:
-    taxonomy = load_taxonomy(Settings.from_env().taxonomy_path)
-    return [
+def recall_floor_checks(taxonomy: Taxonomy) -> dg.AssetChecksDefinition:
+    """One blocking check per category of the taxonomy in force (built at each definitions load)."""
+    specs = [
         dg.AssetCheckSpec(
             f"recall_floor_{category.id}",
             asset=CANDIDATE,
@@ -54,46 +56,46 @@ def _recall_check_specs() -> list[dg.AssetCheckSpec]:
         for category in taxonomy.categories
     ]
 
-
-@dg.multi_asset_check(
-    specs=_recall_check_specs(),
-    name="candidate_model_recall_floors",
-    description="Per-category recall floors of the candidate model (taxonomy `recall_floor`: 0.70 by "
-    "default, 0.90 for safety and fraud) on the evaluation set. Blocking: a model below any floor is never "
-    "promoted. A category below its floor has its automatic alerts paused (its items go to human review) "
-    "until a passing model restores it.",
-)
-def candidate_model_recall_floors(
-    context: dg.AssetCheckExecutionContext, storage: TriageStorage, annotator: AnnotatorResource
-):
-    taxonomy = annotator.taxonomy
-    store = ModelStore(storage.paths.models)
-    version = (
-        context.instance.get_latest_materialization_event(CANDIDATE)
-        .asset_materialization.metadata["model_version"]
-        .value
+    @dg.multi_asset_check(
+        specs=specs,
+        name="candidate_model_recall_floors",
+        description="Per-category recall floors of the candidate model (taxonomy `recall_floor`: 0.70 by "
+        "default, 0.90 for safety and fraud) on the evaluation set. Blocking: a model below any floor is "
+        "never promoted. A category below its floor has its automatic alerts paused (its items go to human "
+        "review) until a passing model restores it.",
     )
-    model = TriageModel.load(store.path_of(version), taxonomy)
-    data = training_data(storage.paths.home / "labels", taxonomy)
-    predictions = CascadeAnnotator(taxonomy, model).annotate(
-        [example.to_input() for example in data.evaluation]
-    )
-    report = evaluate(predictions, data.evaluation, taxonomy)
-    recalls = {name: metrics.recall for name, metrics in report.categories.items()}
-    support = {name: metrics.support for name, metrics in report.categories.items()}
-    outcomes = recall_floor_outcomes(recalls, support, taxonomy)
-    write_paused_categories(
-        storage.paths.models, paused_categories(outcomes), model_version=version, recalls=recalls
-    )
-    for category, outcome in outcomes.items():
-        yield dg.AssetCheckResult(
-            asset_key=CANDIDATE,
-            check_name=f"recall_floor_{category}",
-            passed=outcome.passed,
-            severity=dg.AssetCheckSeverity[outcome.severity],
-            description=outcome.description,
-            metadata={**outcome.metadata, "model_version": version, "macro_f1": report.macro_f1 or 0.0},
+    def candidate_model_recall_floors(
+        context: dg.AssetCheckExecutionContext, storage: TriageStorage, annotator: AnnotatorResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        version = _candidate_version(context.instance)
+        model = TriageModel.load(ModelStore(storage.paths.models).path_of(version), annotator.taxonomy)
+        data = training_data(storage.paths.home / "labels", annotator.taxonomy)
+        cascade = CascadeAnnotator(annotator.taxonomy, model)
+        report = evaluate(
+            cascade.annotate([e.to_input() for e in data.evaluation]), data.evaluation, annotator.taxonomy
         )
+        recalls = {name: metrics.recall for name, metrics in report.categories.items()}
+        support = {name: metrics.support for name, metrics in report.categories.items()}
+        outcomes = recall_floor_outcomes(recalls, support, annotator.taxonomy)
+        write_paused_categories(
+            storage.paths.models, paused_categories(outcomes), model_version=version, recalls=recalls
+        )
+        for category, outcome in outcomes.items():
+            yield dg.AssetCheckResult(
+                asset_key=CANDIDATE,
+                check_name=f"recall_floor_{category}",
+                passed=outcome.passed,
+                severity=dg.AssetCheckSeverity[outcome.severity],
+                description=outcome.description,
+                metadata={**outcome.metadata, "model_version": version, "macro_f1": report.macro_f1 or 0.0},
+            )
+
+    return candidate_model_recall_floors
+
+
+def _candidate_version(instance: dg.DagsterInstance) -> str:
+    event = instance.get_latest_materialization_event(CANDIDATE)
+    return str(event.asset_materialization.metadata["model_version"].value)
 
 
 @dg.asset(
@@ -120,8 +122,18 @@ def promoted_model(
     )
 
 
-model_promotion_job = dg.define_asset_job(
+MODEL_PROMOTION_JOB = dg.define_asset_job(
     name="model_promotion_job",
     selection=dg.AssetSelection.assets(CANDIDATE, dg.AssetKey(["ml", "promoted_model"])),
     description="Train a candidate model, gate it on per-category recall floors, promote it if it passes.",
 )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    taxonomy = load_taxonomy(Settings.from_env().taxonomy_path)
+    return dg.Definitions(
+        assets=[candidate_model, promoted_model],
+        asset_checks=[recall_floor_checks(taxonomy)],
+        jobs=[MODEL_PROMOTION_JOB],
+    )

@@ -3,13 +3,17 @@ row-count anomalies and per-hop latency SLOs. Failures reach Slack through the a
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
 from triage_platform.lib.alerts.model import ALERTS_SCHEMA
+from triage_platform.lib.annotate.taxonomy import load_taxonomy
 from triage_platform.lib.delta import read_table
 from triage_platform.lib.quality.contracts import CONTRACTS, CheckOutcome, check_contract
+from triage_platform.lib.quality.drift import drift_outcome, review_psis, token_counts, vocabulary_shift
 from triage_platform.lib.quality.expectations import (
     annotations_suite,
     gold_reviews_suite,
@@ -178,9 +182,66 @@ def critical_alert_latency(storage: TriageStorage) -> dg.AssetCheckResult:
     )
 
 
+@cache
+def _reference_frame(labels_dir: str, taxonomy_path: str | None, labels_stamp: tuple) -> pd.DataFrame:
+    """The reviews the live model learned from (labels, or the seed examples), as a frame."""
+    from triage_platform.lib.annotate.training_data import training_data
+
+    data = training_data(Path(labels_dir), load_taxonomy(taxonomy_path))
+    return pd.DataFrame(
+        {
+            "text": [e.text for e in data.train],
+            "source": [e.source for e in data.train],
+            "language": [e.language for e in data.train],
+            "issue_types": [list(e.issue_types) for e in data.train],
+        }
+    )
+
+
+def _labels_stamp(labels_dir: Path) -> tuple:
+    return (
+        tuple(sorted((str(p), p.stat().st_mtime_ns) for p in labels_dir.rglob("*.jsonl")))
+        if labels_dir.is_dir()
+        else ()
+    )
+
+
+DRIFT_SLICE_MIN_ROWS = 50
+
+
+@dg.asset_check(
+    asset=_key("gold/reviews"),
+    name="drift",
+    partitions_def=DAILY_PARTITIONS,
+    description="Drift of the day's reviews against the data the model learned from, overall and per "
+    "language and source: text length, category mix and source/language mix (population stability index; "
+    "0.1 moderate, 0.25 significant) and vocabulary shift. Warning: a drifting slice is a reason to label "
+    "and retrain, not to stop the pipeline.",
+)
+def gold_reviews_drift(
+    frame: pd.DataFrame, storage: TriageStorage, annotator: AnnotatorResource
+) -> dg.AssetCheckResult:
+    labels_dir = storage.paths.home / "labels"
+    reference = _reference_frame(str(labels_dir), annotator.taxonomy_path, _labels_stamp(labels_dir))
+    current = frame.rename(columns={"text_redacted": "text"})
+    values = review_psis(reference, current, text_col="text", list_columns=("issue_types",))
+    for column in ("language", "source"):
+        for value in sorted(set(current[column].dropna())):
+            ref_slice = reference[reference[column] == value]
+            cur_slice = current[current[column] == value]
+            if len(ref_slice) < DRIFT_SLICE_MIN_ROWS or len(cur_slice) < DRIFT_SLICE_MIN_ROWS:
+                continue
+            for dim, psi_value in review_psis(
+                ref_slice, cur_slice, text_col="text", categorical=(), list_columns=("issue_types",)
+            ).items():
+                values[f"{dim}[{column}={value}]"] = psi_value
+    vocabulary = vocabulary_shift(token_counts(reference["text"]), token_counts(current["text"]))
+    return to_result(drift_outcome("drift", values, vocabulary=vocabulary, rows=len(current)))
+
+
 @dg.definitions
 def defs() -> dg.Definitions:
     checks = [_schema_check(table) for table in CONTRACTS]
     checks += [_quality_check(table, suite) for table, suite in SUITES.items()]
-    checks += [silver_reviews_row_count, gold_reviews_latency_slo, critical_alert_latency]
+    checks += [silver_reviews_row_count, gold_reviews_latency_slo, gold_reviews_drift, critical_alert_latency]
     return dg.Definitions(asset_checks=checks)

@@ -28,7 +28,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
@@ -518,7 +518,11 @@ ENV_VARIABLES = (
 )
 
 
-def sinks_from_env(env: Mapping[str, str] | None = None, taxonomy: Any = None) -> list[Sink]:
+def sinks_from_env(
+    env: Mapping[str, str] | None = None,
+    taxonomy: Any = None,
+    slack_client_factory: Callable[[str, str, float], WebClient] | None = None,
+) -> list[Sink]:
     """The sinks configured by the environment (`os.environ` by default):
 
     - `SLACK_BOT_TOKEN`: `SlackBotSink` routing by the taxonomy's channels (category `slack_channel`, else
@@ -528,7 +532,9 @@ def sinks_from_env(env: Mapping[str, str] | None = None, taxonomy: Any = None) -
     - `TEAMS_WEBHOOK_URL`: `TeamsWebhookSink`, in addition to Slack.
     - nothing configured: `[LogSink()]` (alerts still land in the outbox table).
 
-    `TRIAGE_ALERTS_TIMEOUT` (seconds, default 10) bounds every HTTP call. Never logs a secret."""
+    `TRIAGE_ALERTS_TIMEOUT` (seconds, default 10) bounds every HTTP call. Never logs a secret.
+    `slack_client_factory(token, base_url, timeout)` builds the Web API client (the Dagster layer passes
+    its dagster-slack resource here); by default a plain `slack_sdk.WebClient`."""
     env = os.environ if env is None else env
     timeout = float(env.get("TRIAGE_ALERTS_TIMEOUT") or DEFAULT_TIMEOUT)
     sinks: list[Sink] = []
@@ -536,13 +542,20 @@ def sinks_from_env(env: Mapping[str, str] | None = None, taxonomy: Any = None) -
     webhook = (env.get("SLACK_WEBHOOK_URL") or "").strip()
     if token:
         owners = dict(getattr(taxonomy, "owners", None) or {})
+        base_url = (env.get("SLACK_API_BASE_URL") or "").strip() or None
+        client = (
+            slack_client_factory(token, _with_slash(base_url or DEFAULT_SLACK_API), timeout)
+            if slack_client_factory
+            else None
+        )
         sinks.append(
             SlackBotSink(
                 token,
-                base_url=(env.get("SLACK_API_BASE_URL") or "").strip() or None,
+                base_url=base_url,
                 channel_for_owner=owners,
                 default_channel=(env.get("SLACK_DEFAULT_CHANNEL") or "").strip() or DEFAULT_CHANNEL,
                 timeout=timeout,
+                client=client,
             )
         )
         if webhook:

@@ -178,6 +178,16 @@ def test_backfilled_windows_go_to_the_digest_instead_of_paging() -> None:
     assert alert.delivery_status == "suppressed" and alert.suppressed_reason == "stale"
 
 
+def test_a_spike_found_late_still_pages_within_a_week_but_not_after() -> None:
+    recent = candidate("s1", at=NOW - timedelta(days=4), priority="high", kind="spike")
+    (alert,) = plan_alerts([recent], None, NOW).new
+    assert alert.delivery_status == "pending"
+    review = candidate("r1", at=NOW - timedelta(days=4), priority="high")
+    assert plan_alerts([review], None, NOW).new[0].suppressed_reason == "stale"
+    ancient = candidate("s2", at=NOW - timedelta(days=10), priority="high", kind="spike")
+    assert plan_alerts([ancient], None, NOW).new[0].suppressed_reason == "stale"
+
+
 def test_escalation_releases_a_held_alert() -> None:
     held = plan_alerts([candidate("r1", at=NOW, priority="normal")], None, NOW).new[0]
     assert held.delivery_status == "suppressed"
