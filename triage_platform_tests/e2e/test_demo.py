@@ -7,32 +7,14 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pytest
 
 from triage_platform.lib.delta import read_table
 from triage_platform_tests.fakes.slack_server import FakeSlackServer, ServerError
-
-
-@pytest.fixture
-def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlackServer]:
-    for name in (
-        "SLACK_BOT_TOKEN",
-        "TEAMS_WEBHOOK_URL",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "http_proxy",
-        "https_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    with FakeSlackServer() as server:
-        monkeypatch.setenv("SLACK_WEBHOOK_URL", server.webhook_url)
-        yield server
 
 
 def test_demo_surfaces_the_incident_and_alerts_slack_through_an_outage(

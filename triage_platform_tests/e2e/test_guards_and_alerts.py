@@ -3,7 +3,6 @@ a real HTTP server on 127.0.0.1 speaking Slack's webhook protocol, driven by the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -23,22 +22,6 @@ DOWNSTREAM_OF_BRONZE = [
     ["gold", "reviews"],
     ["gold", "issue_daily"],
 ]
-
-
-@pytest.fixture
-def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlackServer]:
-    for name in (
-        "SLACK_BOT_TOKEN",
-        "TEAMS_WEBHOOK_URL",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "http_proxy",
-        "https_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    with FakeSlackServer() as server:
-        monkeypatch.setenv("SLACK_WEBHOOK_URL", server.webhook_url)
-        yield server
 
 
 @pytest.fixture

@@ -7,6 +7,9 @@ from collections.abc import Callable
 import pandas as pd
 import pyarrow as pa
 
+from triage_platform.lib.transform.annotations import ANNOTATION_SCHEMA
+from triage_platform.lib.transform.silver import SILVER_SCHEMA
+
 Router = Callable[[pd.Series], str]
 
 STATUS_BY_ROUTE = {
@@ -57,45 +60,12 @@ ANNOTATION_COLUMNS = [
 ]
 
 GOLD_REVIEWS_SCHEMA = pa.schema(
-    [
-        ("day", pa.date32()),
-        ("review_key", pa.string()),
-        ("source", pa.string()),
-        ("source_review_id", pa.string()),
-        ("submitted_at", pa.timestamp("us", tz="UTC")),
-        ("title_redacted", pa.string()),
-        ("text_redacted", pa.string()),
-        ("rating", pa.float64()),
-        ("sku", pa.string()),
-        ("product", pa.string()),
-        ("product_family", pa.string()),
-        ("vendor", pa.string()),
-        ("launch_cohort", pa.string()),
-        ("region", pa.string()),
-        ("country", pa.string()),
-        ("fulfillment_center", pa.string()),
-        ("language", pa.string()),
-        ("duplicate_count", pa.int64()),
-        ("duplicate_sources", pa.list_(pa.string())),
-        ("file_landed_at", pa.timestamp("us", tz="UTC")),
-        ("ingested_at", pa.timestamp("us", tz="UTC")),
-        ("processed_at", pa.timestamp("us", tz="UTC")),
-        ("issue_types", pa.list_(pa.string())),
-        ("primary_issue", pa.string()),
-        ("sentiment", pa.string()),
-        ("severity", pa.string()),
-        ("confidence", pa.float64()),
-        ("owner", pa.string()),
-        ("rationale", pa.string()),
-        ("needs_human", pa.bool_()),
-        ("stage", pa.string()),
-        ("model_version", pa.string()),
-        ("prompt_version", pa.string()),
-        ("taxonomy_version", pa.string()),
-        ("annotated_at", pa.timestamp("us", tz="UTC")),
-        ("route", pa.string()),
-        ("status", pa.string()),
-        ("human_override", pa.bool_()),
+    [SILVER_SCHEMA.field(name) for name in GOLD_REVIEW_COLUMNS_FROM_SILVER]
+    + [ANNOTATION_SCHEMA.field(name) for name in ANNOTATION_COLUMNS]
+    + [
+        pa.field("route", pa.string()),
+        pa.field("status", pa.string()),
+        pa.field("human_override", pa.bool_()),
     ]
 )
 
