@@ -199,11 +199,12 @@ def _transport_failure(error: BaseException) -> SinkResult:
 
 
 class LogSink:
-    """Writes the rendered alert to a logger; what runs without any configuration."""
+    """Writes the rendered alert to a logger (INFO: visible where logging is configured, quiet in a
+    terminal run); what runs without any configuration. The outbox table holds every alert either way."""
 
     name = "log"
 
-    def __init__(self, log: logging.Logger | None = None, level: int = logging.WARNING) -> None:
+    def __init__(self, log: logging.Logger | None = None, level: int = logging.INFO) -> None:
         self.log = log or logging.getLogger("triage_platform.alerts")
         self.level = level
 
