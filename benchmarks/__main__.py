@@ -1,6 +1,8 @@
-"""`python -m benchmarks`: run every benchmark (today: annotation throughput)."""
+"""`python -m benchmarks`: run every benchmark (annotation throughput, then LLM cost per review)."""
 
-from benchmarks.annotate_throughput import main
+from benchmarks import annotate_throughput, llm_efficiency
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = annotate_throughput.main()
+    print()
+    raise SystemExit(status or llm_efficiency.main([]))
