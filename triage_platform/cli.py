@@ -203,6 +203,47 @@ def evaluate(
         click.echo(report.render(title=f"{labels.name}: {len(examples)} examples"))
 
 
+@main.group("model")
+def model_group() -> None:
+    """The model registry under TRIAGE_HOME/models: list, promote, roll back."""
+
+
+def _store():
+    from triage_platform.lib.annotate.registry import ModelStore
+
+    return ModelStore(Settings.from_env().paths.models)
+
+
+@model_group.command("list")
+def model_list() -> None:
+    """Stored versions, the live one marked with *."""
+    store = _store()
+    current = store.current_version()
+    for version in store.versions():
+        click.echo(f"{'*' if version == current else ' '} {version}")
+
+
+@model_group.command("promote")
+@click.argument("version")
+def model_promote(version: str) -> None:
+    """Make VERSION the live model (it must load for the taxonomy in force)."""
+    from triage_platform.lib.annotate.taxonomy import load_taxonomy
+
+    _store().promote(version, load_taxonomy(Settings.from_env().taxonomy_path))
+    click.echo(f"live model: {version}")
+
+
+@model_group.command("rollback")
+def model_rollback() -> None:
+    """Go back to the model promoted before the current one."""
+    from triage_platform.lib.annotate.registry import ModelStoreError
+
+    try:
+        click.echo(f"live model: {_store().rollback()}")
+    except ModelStoreError as error:
+        raise click.ClickException(str(error)) from error
+
+
 @main.command("init")
 def init() -> None:
     """Create TRIAGE_HOME and its Dagster instance (run by `make ui` before `dagster dev`)."""
