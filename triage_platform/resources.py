@@ -1,4 +1,4 @@
-"""Resources: the seams a deployment swaps (storage root, annotator). Chosen in `deployment.py` only."""
+"""Resources: the seams a deployment swaps (storage root, annotator, alert sinks). Chosen in `deployment.py`."""
 
 from __future__ import annotations
 
