@@ -21,7 +21,8 @@ def read_table(
     if not table_exists(path):
         if schema is None:
             return pd.DataFrame(columns=columns or [])
-        return schema.empty_table().to_pandas()
+        empty = schema.empty_table()
+        return (empty.select(columns) if columns else empty).to_pandas()
     dataset = DeltaTable(str(path)).to_pyarrow_dataset()
     if filters:
         import pyarrow.dataset as ds

@@ -41,9 +41,11 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from triage_platform_tests.fakes.loopback import LoopbackServer
 
 WEBHOOK_PATH = "/services/T000/B000/XXX"
 TEAMS_PREFIX = "/teams/"
@@ -219,7 +221,7 @@ def channel_id(name: str) -> str:
     return "C" + hashlib.sha1(name.lstrip("#").encode("utf-8")).hexdigest()[:8].upper()
 
 
-class FakeSlackServer:
+class FakeSlackServer(LoopbackServer):
     """Slack Web API + incoming webhook + Teams-like webhook on 127.0.0.1; a context manager.
 
     - `url` (`http://127.0.0.1:<port>`), `api_base_url` (`url + "/api/"`), `webhook_url`, `teams_url`;
@@ -231,6 +233,7 @@ class FakeSlackServer:
     """
 
     def __init__(self, token: str = "xoxb-fake-test-token", channels: Sequence[str] | None = None) -> None:
+        super().__init__()
         self.token = token
         self.known_channels: set[str] | None = (
             {c.lstrip("#") for c in channels} if channels is not None else None
@@ -239,48 +242,13 @@ class FakeSlackServer:
         self.requests: list[RecordedRequest] = []
         self._queues: dict[str | None, deque[Behaviour]] = {}
         self._lock = threading.RLock()
-        self._closing = threading.Event()
         self._ts = itertools.count(1)
         self._channel_names: dict[str, str] = {}
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    # lifecycle
-    def start(self) -> FakeSlackServer:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
-        )
-        self._thread.start()
-        return self
+    thread_name = "fake-slack"
 
-    def stop(self) -> None:
-        self._closing.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeSlackServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    # addresses
-    @property
-    def port(self) -> int:
-        assert self._httpd is not None, "server not started"
-        return int(self._httpd.server_address[1])
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
     @property
     def api_base_url(self) -> str:

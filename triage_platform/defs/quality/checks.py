@@ -148,7 +148,9 @@ def gold_reviews_latency_slo(frame: pd.DataFrame) -> dg.AssetCheckResult:
 def critical_alert_latency(storage: TriageStorage) -> dg.AssetCheckResult:
     targets = SloTargets.from_env()
     alerts = read_table(storage.paths.table("gold", "alerts"), ALERTS_SCHEMA)
-    reviews = read_table(storage.paths.table("gold", "reviews"), GOLD_REVIEWS_SCHEMA)
+    reviews = read_table(
+        storage.paths.table("gold", "reviews"), GOLD_REVIEWS_SCHEMA, columns=["review_key", "file_landed_at"]
+    )
     delivered = alerts[(alerts["delivery_status"] == "delivered") & alerts["kind"].isin(["review", "spike"])]
     delivered = (
         delivered[delivered["priority"].isin(["critical", "high"])] if not delivered.empty else delivered

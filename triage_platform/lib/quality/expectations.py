@@ -48,6 +48,7 @@ from triage_platform.lib.quality.contracts import (
     is_missing,
     join_names,
 )
+from triage_platform.lib.text.pii import PII_KINDS
 from triage_platform.lib.transform.gold import STATUS_BY_ROUTE
 
 _ISO_639_1_CODES = """
@@ -66,9 +67,6 @@ UNDETERMINED_LANGUAGE = "und"
 
 LANGUAGE_CODES: frozenset[str] = ISO_639_1 | {UNDETERMINED_LANGUAGE}
 """Accepted values of every `language` column."""
-
-PII_KINDS: tuple[str, ...] = ("address", "card", "email", "order", "phone", "url")
-"""What `text.pii.redact_pii` reports in `pii_types` (one per redaction token kind)."""
 
 SENTIMENTS: tuple[str, ...] = get_args(Sentiment)
 STAGES: tuple[str, ...] = get_args(Stage)

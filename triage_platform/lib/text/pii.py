@@ -18,6 +18,8 @@ CARD_TOKEN = "[CARD]"
 ORDER_TOKEN = "[ORDER]"
 PHONE_TOKEN = "[PHONE]"
 ADDRESS_TOKEN = "[ADDRESS]"
+PII_KINDS: tuple[str, ...] = ("address", "card", "email", "order", "phone", "url")
+"""Every kind `redact_pii` reports in `Redaction.kinds` (the values of silver's `pii_types`)."""
 
 
 @dataclass(frozen=True)
