@@ -83,6 +83,10 @@ ALERTS_SCHEMA = pa.schema(
         ("updated_at", TIMESTAMP),
         ("reopened_from", pa.string()),
         ("closed_at", TIMESTAMP),
+        ("acknowledged_at", TIMESTAMP),
+        ("investigating_at", TIMESTAMP),
+        ("fix_deployed_at", TIMESTAMP),
+        ("customer_contacted_at", TIMESTAMP),
         # bookkeeping beyond the issue's column list
         ("evidence_keys", pa.list_(pa.string())),
         ("generation", pa.int64()),
@@ -170,6 +174,11 @@ class Alert(BaseModel):
     updated_at: datetime | None = None
     reopened_from: str | None = None
     closed_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    """First time a person acknowledged the alert (any later lifecycle step implies acknowledgement)."""
+    investigating_at: datetime | None = None
+    fix_deployed_at: datetime | None = None
+    customer_contacted_at: datetime | None = None
     evidence_keys: list[str] = Field(default_factory=list)
     """What this alert has counted (review keys, run ids, spike observations): a candidate whose evidence
     is already here is a repeat, which keeps `enqueue` idempotent."""

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 from deltalake import DeltaTable, write_deltalake
+from deltalake import Field as DeltaField
 from deltalake.exceptions import CommitFailedError
 
 from triage_platform.lib.alerts.model import (
@@ -37,6 +38,19 @@ from triage_platform.lib.alerts.model import (
 from triage_platform.lib.alerts.policy import AlertPlan, AlertPolicy, due_digests, plan_alerts
 
 T = TypeVar("T")
+
+LIFECYCLE_STEPS: tuple[str, ...] = (
+    "acknowledged",
+    "investigating",
+    "fix_deployed",
+    "customer_contacted",
+    "closed",
+)
+"""The people's workflow in order; `open` and `reopened` are where it starts."""
+STAMPED_STEPS: frozenset[str] = frozenset(
+    {"acknowledged_at", "investigating_at", "fix_deployed_at", "customer_contacted_at"}
+)
+"""Lifecycle steps whose first time is kept in a column (`closed_at` is set and cleared separately)."""
 
 
 @dataclass(frozen=True)
@@ -193,13 +207,18 @@ class AlertOutbox:
             alert = _find(current, alert_id)
             if alert.followup_of:
                 alert = _find(current, alert.followup_of)
-            updated = alert.model_copy(
-                update={
-                    "lifecycle_status": status,
-                    "closed_at": now if status == "closed" else None,
-                    "updated_at": now,
-                }
-            )
+            update: dict[str, object] = {
+                "lifecycle_status": status,
+                "closed_at": now if status == "closed" else None,
+                "updated_at": now,
+            }
+            # Each step's first time is kept. Any step implies acknowledgement (acknowledgement lag counts
+            # from creation to the first human action of any kind); the others are stamped only when set.
+            stamped = {f"{status}_at", "acknowledged_at"} if status in LIFECYCLE_STEPS else set()
+            for column in sorted(stamped & STAMPED_STEPS):
+                if getattr(alert, column) is None:
+                    update[column] = now
+            updated = alert.model_copy(update=update)
             return [updated], updated
 
         return self._transact(step)
@@ -228,6 +247,7 @@ class AlertOutbox:
 
     def _ensure_table(self) -> None:
         if self.exists():
+            self._add_missing_columns()
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -235,6 +255,15 @@ class AlertOutbox:
         except Exception:
             if not self.exists():  # lost a creation race: fine if the winner created it
                 raise
+
+    def _add_missing_columns(self) -> None:
+        """Columns added to `ALERTS_SCHEMA` after a table was created (e.g. the lifecycle timestamps) are
+        added as nullable columns, so an outbox written by an older version keeps working."""
+        table = DeltaTable(str(self.path))
+        present = set(table.schema().to_arrow().names)
+        missing = [ALERTS_SCHEMA.field(name) for name in ALERTS_SCHEMA.names if name not in present]
+        if missing:
+            table.alter.add_columns([DeltaField.from_arrow(field) for field in missing])
 
     def _transact(self, step: Callable[[list[Alert]], tuple[list[Alert], T]]) -> T:
         """Run `step` on the current rows and merge what it returns, retrying on write conflicts."""

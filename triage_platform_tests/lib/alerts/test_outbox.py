@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pyarrow as pa
-from deltalake import DeltaTable
+from deltalake import DeltaTable, write_deltalake
 
 from triage_platform.lib.alerts.delivery import deliver_pending
 from triage_platform.lib.alerts.model import ALERTS_SCHEMA, Alert
@@ -116,6 +117,27 @@ def test_lifecycle_and_reopen_through_the_outbox(outbox: AlertOutbox, now: datet
     assert reopened.reopened_from == first.alert_id and reopened.lifecycle_status == "reopened"
     statuses = dict(zip(outbox.all()["alert_id"], outbox.all()["lifecycle_status"], strict=True))
     assert statuses == {first.alert_id: "closed", reopened.alert_id: "reopened"}
+
+
+def test_lifecycle_keeps_the_first_time_of_each_step(outbox: AlertOutbox, now: datetime) -> None:
+    (alert,) = outbox.enqueue([candidate("r1", at=now)], now).new
+    assert alert.acknowledged_at is None
+    outbox.set_lifecycle(alert.alert_id, "investigating", now + hours(1))  # implies acknowledgement
+    outbox.set_lifecycle(alert.alert_id, "acknowledged", now + hours(2))  # a later click changes nothing
+    closed = outbox.set_lifecycle(alert.alert_id, "closed", now + hours(3))
+    assert closed.acknowledged_at == now + hours(1) and closed.investigating_at == now + hours(1)
+    assert closed.fix_deployed_at is None and closed.customer_contacted_at is None  # skipped steps
+    assert closed.closed_at == now + hours(3)
+
+
+def test_an_outbox_written_before_the_lifecycle_columns_gains_them(tmp_path: Path, now: datetime) -> None:
+    lifecycle = {"acknowledged_at", "investigating_at", "fix_deployed_at", "customer_contacted_at"}
+    old_schema = pa.schema([f for f in ALERTS_SCHEMA if f.name not in lifecycle])
+    write_deltalake(str(tmp_path / "alerts"), old_schema.empty_table())
+    outbox = AlertOutbox(tmp_path / "alerts")
+    (alert,) = outbox.enqueue([candidate("r1", at=now)], now).new
+    assert outbox.set_lifecycle(alert.alert_id, "acknowledged", now).acknowledged_at == now
+    assert lifecycle <= set(DeltaTable(str(outbox.path)).schema().to_arrow().names)
 
 
 def test_digests_are_built_once_when_due(outbox: AlertOutbox, now: datetime) -> None:
