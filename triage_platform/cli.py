@@ -262,5 +262,14 @@ def status() -> None:
     click.echo(format_summary(summarize_lake(Settings.from_env().paths), 0.0))
 
 
+def _register_humans_commands() -> None:
+    from triage_platform.cli_humans import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_humans_commands()
+
 if __name__ == "__main__":
     main()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from triage_platform.lib.alerts.model import Alert
+from triage_platform.lib.humans.slack import lifecycle_buttons
 
 PRIORITY_MARK = {"critical": "🔴", "high": "🟠", "normal": "🟡", "low": "⚪"}
 KIND_LABEL = {
@@ -112,7 +113,8 @@ def render_slack_text(alert: Alert) -> str:
 
 
 def render_slack_blocks(alert: Alert) -> list[dict[str, Any]]:
-    """Block Kit: header, summary, body, sample quote, link + alert id context."""
+    """Block Kit: header, summary, body, sample quote, link + alert id context; review and spike alerts end
+    with the lifecycle buttons (Acknowledge / Investigating / Close, handled by `triage serve`)."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": truncate(headline(alert), HEADER_CHARS)}}
     ]
@@ -134,6 +136,8 @@ def render_slack_blocks(alert: Alert) -> list[dict[str, Any]]:
         context.append({"type": "mrkdwn", "text": f"<{alert.link}|Open in Dagster>"})
     context.append({"type": "mrkdwn", "text": f"alert `{alert.alert_id}`"})
     blocks.append({"type": "context", "elements": context})
+    if alert.kind in ("review", "spike"):
+        blocks.append(lifecycle_buttons(alert))
     return blocks
 
 

@@ -1,0 +1,230 @@
+"""What waits for a person: the review queue and the labeling backlog, derived from `gold/reviews`
+minus what people already labeled; and the rule that keeps human labels in `gold/reviews`.
+
+- **Review queue** (`gold/review_queue`): items routed to `human_review` (medium confidence: a person
+  confirms or corrects before anyone acts), most severe and most confident first, oldest first.
+- **Labeling backlog** (`gold/labeling_backlog`): items routed to `labeling_backlog` (too uncertain to act
+  on), ordered by how much a label would teach the annotator. The priority is a weighted sum of explained
+  signals, each in [0, 1]:
+
+  | signal | weight | meaning |
+  |---|---|---|
+  | `low_confidence` | 0.35 | 1 − confidence: the model is unsure |
+  | `disagreement` | 0.20 | the stages disagreed: the cascade flagged `needs_human` / fell back, or the star rating contradicts the sentiment |
+  | `high_value_sku` | 0.15 | the SKU's unit price is in the top quartile of the catalogue |
+  | `emerging_cluster` | 0.15 | its (product family, primary issue) grew in the latest two days vs before |
+  | `rare_language` | 0.15 | its language is under-represented among the human labels so far |
+
+  `priority_reasons` lists the signals that contributed, e.g. `low_confidence=0.81, rare_language=1.00`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+
+import pandas as pd
+import pyarrow as pa
+
+from triage_platform.lib.humans.tables import LABEL_FIELDS
+from triage_platform.lib.reference import sku_dimension
+from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA
+
+HUMAN_LABELED_STATUS = "human_labeled"
+"""`gold/reviews.status` of a review whose annotation a person set (accepted or corrected)."""
+
+BACKLOG_WEIGHTS: Mapping[str, float] = {
+    "low_confidence": 0.35,
+    "disagreement": 0.20,
+    "high_value_sku": 0.15,
+    "emerging_cluster": 0.15,
+    "rare_language": 0.15,
+}
+SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "none": 0}
+
+QUEUE_COLUMNS = [
+    "review_key",
+    "day",
+    "source",
+    "language",
+    "sku",
+    "product",
+    "product_family",
+    "region",
+    "rating",
+    "title_redacted",
+    "text_redacted",
+    "issue_types",
+    "primary_issue",
+    "severity",
+    "sentiment",
+    "confidence",
+    "owner",
+    "stage",
+    "model_version",
+    "taxonomy_version",
+    "route",
+    "submitted_at",
+]
+_BASE_FIELDS = [GOLD_REVIEWS_SCHEMA.field(name) for name in QUEUE_COLUMNS]
+
+REVIEW_QUEUE_SCHEMA = pa.schema([*_BASE_FIELDS, pa.field("position", pa.int64())])
+"""`gold/review_queue`: medium-confidence items awaiting a person, in working order (`position` 1 first)."""
+
+LABELING_BACKLOG_SCHEMA = pa.schema(
+    [
+        *_BASE_FIELDS,
+        pa.field("position", pa.int64()),
+        pa.field("priority", pa.float64()),
+        pa.field("priority_reasons", pa.string()),
+        pa.field("signals_json", pa.string()),
+    ]
+)
+"""`gold/labeling_backlog`: uncertain items, most informative first, with the score and its reasons."""
+
+
+def _unlabeled(gold: pd.DataFrame, labels: pd.DataFrame | None, route: str) -> pd.DataFrame:
+    frame = gold[gold["route"] == route]
+    if "human_override" in frame.columns:
+        frame = frame[~frame["human_override"].fillna(False).astype(bool)]
+    if labels is not None and not labels.empty:
+        frame = frame[~frame["review_key"].isin(set(labels["review_key"]))]
+    return frame.copy()
+
+
+def build_review_queue(gold: pd.DataFrame, labels: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Items routed to human review and not yet labeled: most severe first, then most confident (closest
+    to acting), then oldest."""
+    frame = _unlabeled(gold, labels, "human_review")
+    if frame.empty:
+        return REVIEW_QUEUE_SCHEMA.empty_table().to_pandas()
+    frame["_severity"] = frame["severity"].map(SEVERITY_RANK).fillna(0)
+    frame = frame.sort_values(
+        ["_severity", "confidence", "submitted_at", "review_key"], ascending=[False, False, True, True]
+    )
+    frame["position"] = range(1, len(frame) + 1)
+    return pa.Table.from_pandas(
+        frame[REVIEW_QUEUE_SCHEMA.names], schema=REVIEW_QUEUE_SCHEMA, preserve_index=False
+    ).to_pandas()
+
+
+def high_value_skus(quantile: float = 0.75) -> frozenset[str]:
+    """SKUs whose unit price is at or above the catalogue's `quantile` (top quartile by default)."""
+    dim = sku_dimension()
+    prices = pd.to_numeric(dim["unit_price"], errors="coerce")
+    cut = prices.quantile(quantile)
+    return frozenset(dim.loc[prices >= cut, "sku"])
+
+
+def rating_contradicts(rating: float | None, sentiment: str | None) -> bool:
+    """A 1–2 star review annotated positive, or a 5 star review annotated negative."""
+    if rating is None or pd.isna(rating) or not sentiment:
+        return False
+    return (rating <= 2 and sentiment == "positive") or (rating >= 5 and sentiment == "negative")
+
+
+def emerging_clusters(gold: pd.DataFrame, recent_days: int = 2, min_reviews: int = 3) -> frozenset[tuple]:
+    """(product family, primary issue) pairs whose daily count in the latest `recent_days` days is at
+    least twice their daily count before (and at least `min_reviews` recent reviews)."""
+    issues = gold[gold["primary_issue"].notna() & (gold["primary_issue"] != "none")]
+    if issues.empty:
+        return frozenset()
+    days = pd.to_datetime(issues["day"])
+    last = days.max()
+    recent = days > last - timedelta(days=recent_days)
+    earlier_days = max(1, (last - days.min()).days + 1 - recent_days)
+    keys = list(zip(issues["product_family"].fillna("unknown"), issues["primary_issue"], strict=True))
+    counts = pd.DataFrame({"key": keys, "recent": recent.to_numpy()})
+    out = set()
+    for key, group in counts.groupby("key"):
+        n_recent = int(group["recent"].sum())
+        n_before = int((~group["recent"]).sum())
+        if n_recent >= min_reviews and n_recent / recent_days >= 2 * (n_before / earlier_days):
+            out.add(key)
+    return frozenset(out)
+
+
+def language_rarity(gold: pd.DataFrame, labels: pd.DataFrame | None) -> dict[str, float]:
+    """Per language, how under-represented it is among human labels relative to the reviews: 1 when no
+    label exists in that language, 0 when its label share is at least its review share."""
+    review_share = gold["language"].fillna("und").value_counts(normalize=True)
+    if labels is None or labels.empty:
+        return {lang: 1.0 for lang in review_share.index}
+    label_share = labels["language"].fillna("und").value_counts(normalize=True)
+    return {
+        lang: float(max(0.0, 1.0 - label_share.get(lang, 0.0) / share)) if share > 0 else 0.0
+        for lang, share in review_share.items()
+    }
+
+
+def backlog_signals(
+    row: pd.Series, valuable: frozenset[str], emerging: frozenset[tuple], rarity: Mapping[str, float]
+) -> dict[str, float]:
+    """The five signals of one backlog item, each in [0, 1]."""
+    confidence = row["confidence"]
+    disagreement = bool(row.get("needs_human")) or row.get("stage") == "fallback"
+    disagreement = disagreement or rating_contradicts(row.get("rating"), row.get("sentiment"))
+    return {
+        "low_confidence": round(1.0 - float(confidence), 4) if pd.notna(confidence) else 1.0,
+        "disagreement": 1.0 if disagreement else 0.0,
+        "high_value_sku": 1.0 if row.get("sku") in valuable else 0.0,
+        "emerging_cluster": 1.0
+        if (row.get("product_family") or "unknown", row.get("primary_issue")) in emerging
+        else 0.0,
+        "rare_language": round(rarity.get(row.get("language") or "und", 0.0), 4),
+    }
+
+
+def build_labeling_backlog(
+    gold: pd.DataFrame,
+    labels: pd.DataFrame | None = None,
+    weights: Mapping[str, float] = BACKLOG_WEIGHTS,
+    valuable: frozenset[str] | None = None,
+) -> pd.DataFrame:
+    """Items routed to the labeling backlog and not yet labeled, most informative first (see the module
+    docstring for the score)."""
+    frame = _unlabeled(gold, labels, "labeling_backlog")
+    if frame.empty:
+        return LABELING_BACKLOG_SCHEMA.empty_table().to_pandas()
+    valuable = high_value_skus() if valuable is None else valuable
+    emerging = emerging_clusters(gold)
+    rarity = language_rarity(gold, labels)
+    signals = [backlog_signals(row, valuable, emerging, rarity) for _, row in frame.iterrows()]
+    frame["priority"] = [round(sum(weights[k] * v for k, v in s.items()), 4) for s in signals]
+    frame["priority_reasons"] = [
+        ", ".join(
+            f"{k}={v:.2f}" for k, v in sorted(s.items(), key=lambda kv: -weights[kv[0]] * kv[1]) if v > 0
+        )
+        for s in signals
+    ]
+    frame["signals_json"] = [json.dumps(s, sort_keys=True) for s in signals]
+    frame = frame.sort_values(["priority", "submitted_at", "review_key"], ascending=[False, True, True])
+    frame["position"] = range(1, len(frame) + 1)
+    return pa.Table.from_pandas(
+        frame[LABELING_BACKLOG_SCHEMA.names], schema=LABELING_BACKLOG_SCHEMA, preserve_index=False
+    ).to_pandas()
+
+
+def apply_labels(gold: pd.DataFrame, labels: pd.DataFrame | None) -> pd.DataFrame:
+    """`gold/reviews` rows with the latest human label of each review applied: its issue types, primary
+    issue, severity and sentiment, `human_override=True` and status `human_labeled`. Rebuilding gold
+    from silver keeps what people decided."""
+    if gold.empty or labels is None or labels.empty:
+        return gold
+    from triage_platform.lib.humans.tables import latest_labels
+
+    latest = latest_labels(labels).set_index("review_key")
+    hit = gold["review_key"].isin(latest.index)
+    if not hit.any():
+        return gold
+    out = gold.copy()
+    for column in LABEL_FIELDS:
+        values = out.loc[hit, "review_key"].map(latest[column])
+        if column == "issue_types":
+            out.loc[hit, column] = pd.Series([list(v) for v in values], index=values.index, dtype=object)
+        else:
+            out.loc[hit, column] = values
+    out.loc[hit, "human_override"] = True
+    out.loc[hit, "status"] = HUMAN_LABELED_STATUS
+    return out
