@@ -3,6 +3,8 @@
 import dagster as dg
 import pandas as pd
 
+from triage_platform.lib.humans.queue import apply_labels
+from triage_platform.lib.humans.tables import LabelStore
 from triage_platform.lib.transform.gold import (
     GOLD_REVIEWS_SCHEMA,
     ISSUE_DAILY_SCHEMA,
@@ -11,7 +13,7 @@ from triage_platform.lib.transform.gold import (
 )
 from triage_platform.materialization import DELTA_KINDS, LAYER_OWNERS, PARTITION_METADATA, output
 from triage_platform.partitions import DAILY_PARTITIONS
-from triage_platform.resources import AnnotatorResource
+from triage_platform.resources import AnnotatorResource, TriageStorage
 
 
 @dg.asset(
@@ -27,11 +29,13 @@ from triage_platform.resources import AnnotatorResource
     metadata=PARTITION_METADATA,
 )
 def gold_reviews(
-    reviews: pd.DataFrame, annotations: pd.DataFrame, annotator: AnnotatorResource
+    reviews: pd.DataFrame, annotations: pd.DataFrame, annotator: AnnotatorResource, storage: TriageStorage
 ) -> dg.Output[pd.DataFrame]:
     """One review, one enriched row, one current status: the review's dimensions, its latest annotation,
-    and the routing decision (alert the owner, human review queue, labeling backlog, or nothing)."""
+    and the routing decision (alert the owner, human review queue, labeling backlog, or nothing). A review a
+    person labeled (`gold/labels`) keeps the human label (`human_override`, status `human_labeled`)."""
     frame = build_gold_reviews(reviews, annotations, annotator.router())
+    frame = apply_labels(frame, LabelStore(storage.paths.table("gold", "labels")).all())
     routes = frame["route"].value_counts()
     return output(
         frame,
@@ -40,7 +44,8 @@ def gold_reviews(
         {
             f"route_{name}": int(routes.get(name, 0))
             for name in ("alert", "human_review", "labeling_backlog", "none")
-        },
+        }
+        | {"human_override": int(frame["human_override"].sum()) if len(frame) else 0},
     )
 
 

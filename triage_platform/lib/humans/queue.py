@@ -29,10 +29,7 @@ import pyarrow as pa
 
 from triage_platform.lib.humans.tables import LABEL_FIELDS
 from triage_platform.lib.reference import sku_dimension
-from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA
-
-HUMAN_LABELED_STATUS = "human_labeled"
-"""`gold/reviews.status` of a review whose annotation a person set (accepted or corrected)."""
+from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA, HUMAN_LABELED_STATUS
 
 BACKLOG_WEIGHTS: Mapping[str, float] = {
     "low_confidence": 0.35,

@@ -49,7 +49,7 @@ from triage_platform.lib.quality.contracts import (
     join_names,
 )
 from triage_platform.lib.text.pii import PII_KINDS
-from triage_platform.lib.transform.gold import STATUS_BY_ROUTE
+from triage_platform.lib.transform.gold import HUMAN_LABELED_STATUS, STATUS_BY_ROUTE
 
 _ISO_639_1_CODES = """
     aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
@@ -70,7 +70,7 @@ LANGUAGE_CODES: frozenset[str] = ISO_639_1 | {UNDETERMINED_LANGUAGE}
 
 SENTIMENTS: tuple[str, ...] = get_args(Sentiment)
 STAGES: tuple[str, ...] = get_args(Stage)
-STATUSES: tuple[str, ...] = tuple(STATUS_BY_ROUTE.values())
+STATUSES: tuple[str, ...] = (*STATUS_BY_ROUTE.values(), HUMAN_LABELED_STATUS)
 
 _SAMPLES = 3
 """How many offending values a failed expectation shows in its metadata."""

@@ -19,6 +19,9 @@ STATUS_BY_ROUTE = {
     "none": "no_action",
 }
 
+HUMAN_LABELED_STATUS = "human_labeled"
+"""Status of a review whose annotation a person set (accepted or corrected; `human_override` is True)."""
+
 GOLD_REVIEW_COLUMNS_FROM_SILVER = [
     "day",
     "review_key",
