@@ -49,6 +49,7 @@ from triage_platform.lib.humans.actions import (
     ActionError,
     Actor,
     HumanActions,
+    rows_with_key,
 )
 from triage_platform.lib.humans.auth import ROLES, User, UserDirectory, users_file
 from triage_platform.lib.humans.queue import build_labeling_backlog, build_review_queue
@@ -190,11 +191,8 @@ def create_app(config: WebConfig) -> Starlette:
         return build_review_queue(gold, labels) if kind == "review" else build_labeling_backlog(gold, labels)
 
     def original_text(review_key: str) -> dict[str, Any] | None:
-        frame = read_table(
-            config.paths.table("silver", "reviews"),
-            SILVER_SCHEMA,
-            [("review_key", "==", review_key)],
-            columns=["review_key", "title", "text"],
+        frame = rows_with_key(
+            config.paths.table("silver", "reviews"), SILVER_SCHEMA, review_key, ["review_key", "title", "text"]
         )
         return None if frame.empty else frame.iloc[0].to_dict()
 

@@ -14,10 +14,12 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from deltalake import DeltaTable
 from deltalake.exceptions import CommitFailedError
 
@@ -26,7 +28,7 @@ from triage_platform.lib.alerts.outbox import AlertOutbox
 from triage_platform.lib.annotate.labels import LabeledExample
 from triage_platform.lib.annotate.schema import NO_ISSUE
 from triage_platform.lib.annotate.taxonomy import Taxonomy
-from triage_platform.lib.delta import read_table, sql_string, table_exists
+from triage_platform.lib.delta import sql_string, table_exists
 from triage_platform.lib.humans.auth import User, UserDirectory
 from triage_platform.lib.humans.queue import HUMAN_LABELED_STATUS
 from triage_platform.lib.humans.tables import (
@@ -121,9 +123,7 @@ class HumanActions:
     # ------------------------------------------------------------------------------------- reviews
 
     def gold_row(self, review_key: str) -> dict[str, Any]:
-        frame = read_table(
-            self.paths.table("gold", "reviews"), GOLD_REVIEWS_SCHEMA, [("review_key", "==", review_key)]
-        )
+        frame = rows_with_key(self.paths.table("gold", "reviews"), GOLD_REVIEWS_SCHEMA, review_key)
         if frame.empty:
             raise ActionError(f"no review {review_key!r} in gold/reviews")
         return frame.iloc[0].to_dict()
@@ -291,6 +291,15 @@ class HumanActions:
             after={"role": after.role},
         )
         return after
+
+
+def rows_with_key(path: Path, schema: pa.Schema, review_key: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows of a review-keyed Delta table for one review (filtered in Arrow; string-view safe)."""
+    if not table_exists(path):
+        return schema.empty_table().to_pandas()
+    table = DeltaTable(str(path)).to_pyarrow_dataset().to_table(columns=columns)
+    keys = table.column("review_key").cast(pa.string())
+    return table.filter(pc.equal(keys, review_key)).to_pandas()
 
 
 def lifecycle_view(alert: Alert) -> dict[str, Any]:
