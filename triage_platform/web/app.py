@@ -192,7 +192,10 @@ def create_app(config: WebConfig) -> Starlette:
 
     def original_text(review_key: str) -> dict[str, Any] | None:
         frame = rows_with_key(
-            config.paths.table("silver", "reviews"), SILVER_SCHEMA, review_key, ["review_key", "title", "text"]
+            config.paths.table("silver", "reviews"),
+            SILVER_SCHEMA,
+            review_key,
+            ["review_key", "title", "text"],
         )
         return None if frame.empty else frame.iloc[0].to_dict()
 

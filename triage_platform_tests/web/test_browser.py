@@ -51,7 +51,10 @@ def test_sign_in_label_three_items_and_walk_an_alert_to_closed(web) -> None:
     assert set(labels["annotator"]) == {"olga"}
     corrected = labels.set_index("review_key").loc[second]
     assert "customer_service" in list(corrected["issue_types"]) and corrected["severity"] == "high"
-    assert '"severity": "high"' in corrected["after_json"] and corrected["before_json"] != corrected["after_json"]
+    assert (
+        '"severity": "high"' in corrected["after_json"]
+        and corrected["before_json"] != corrected["after_json"]
+    )
 
     gold = read_table(web.paths.table("gold", "reviews")).set_index("review_key")
     assert gold.loc[[first, second, third], "human_override"].all()

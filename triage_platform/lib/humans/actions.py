@@ -293,7 +293,9 @@ class HumanActions:
         return after
 
 
-def rows_with_key(path: Path, schema: pa.Schema, review_key: str, columns: list[str] | None = None) -> pd.DataFrame:
+def rows_with_key(
+    path: Path, schema: pa.Schema, review_key: str, columns: list[str] | None = None
+) -> pd.DataFrame:
     """Rows of a review-keyed Delta table for one review (filtered in Arrow; string-view safe)."""
     if not table_exists(path):
         return schema.empty_table().to_pandas()

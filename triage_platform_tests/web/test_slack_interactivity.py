@@ -1,0 +1,98 @@
+"""Slack interactivity against the real server: a signed button press moves the alert and edits the
+message in (fake) Slack; a bad signature, a stale timestamp and a replay are rejected with nothing changed."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from triage_platform.lib.alerts.outbox import AlertOutbox
+from triage_platform.lib.alerts.sinks import SlackBotSink
+from triage_platform.lib.humans.slack import sign
+from triage_platform.lib.humans.tables import AuditLog
+from triage_platform_tests.web.conftest import SIGNING_SECRET
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", **headers},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def _press(channel: str, ts: str, alert_id: str, action: str, user: str = "maria") -> bytes:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U123", "username": user},
+        "container": {"type": "message", "channel_id": channel, "message_ts": ts},
+        "channel": {"id": channel},
+        "message": {"ts": ts},
+        "actions": [{"action_id": f"triage_alert_{action}", "value": alert_id, "type": "button"}],
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def _signed(body: bytes, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    stamp = int(time.time()) if timestamp is None else timestamp
+    return {"X-Slack-Request-Timestamp": str(stamp), "X-Slack-Signature": sign(secret, body, stamp)}
+
+
+def test_signed_button_press_moves_the_alert_and_edits_the_message_forgeries_change_nothing(web) -> None:
+    outbox = AlertOutbox(web.paths.table("gold", "alerts"))
+    alert = outbox.get(web.made["alert_ids"][0])
+    sink = SlackBotSink(web.slack.token, base_url=web.slack.api_base_url)
+    posted = sink.send(alert)
+    assert posted.ok
+    message = web.slack.api_messages[0]
+    actions = [b for b in message.blocks if b["type"] == "actions"][0]
+    assert [e["action_id"] for e in actions["elements"]] == [
+        "triage_alert_ack",
+        "triage_alert_investigate",
+        "triage_alert_close",
+    ]
+    assert {e["value"] for e in actions["elements"]} == {alert.alert_id}
+    endpoint = f"{web.url}/slack/interactivity"
+    audit = AuditLog(web.paths.table("gold", "audit_log"))
+
+    def state() -> tuple[str, int, int]:
+        return outbox.get(alert.alert_id).lifecycle_status, len(audit.all()), len(message.edits)
+
+    body = _press(posted.channel, posted.message_id, alert.alert_id, "ack")
+    forged = _signed(body, secret="not-the-signing-secret")
+    assert _post(endpoint, body, forged)[0] == 401
+    stale = _signed(body, timestamp=int(time.time()) - 6 * 60)
+    assert _post(endpoint, body, stale) == (401, {"error": "stale timestamp"})
+    tampered = _press(posted.channel, posted.message_id, alert.alert_id, "close")
+    assert _post(endpoint, tampered, _signed(body))[0] == 401  # signature of another body
+    assert state() == ("open", 0, 0)
+
+    headers = _signed(body)
+    status, answer = _post(endpoint, body, headers)
+    assert status == 200 and answer["lifecycle"] == ["acknowledged"]
+    assert state() == ("acknowledged", 1, 1)
+    edit = message.edits[-1]
+    assert "Acknowledged* by slack:maria" in json.dumps(edit["blocks"])
+    blocks = edit["blocks"] if isinstance(edit["blocks"], list) else json.loads(edit["blocks"])
+    buttons = [b for b in blocks if b["type"] == "actions"][0]["elements"]
+    assert [b["action_id"] for b in buttons] == ["triage_alert_investigate", "triage_alert_close"]
+
+    assert _post(endpoint, body, headers) == (409, {"error": "replayed request"})
+    assert state() == ("acknowledged", 1, 1)
+
+    close = _press(posted.channel, posted.message_id, alert.alert_id, "close", user="joao")
+    assert _post(endpoint, close, _signed(close))[0] == 200
+    assert state() == ("closed", 2, 2)
+    entries = audit.all()
+    assert list(entries["action"]) == ["alert.acknowledged", "alert.closed"]
+    assert list(entries["actor"]) == ["slack:maria", "slack:joao"] and set(entries["via"]) == {"slack"}
+    assert outbox.get(alert.alert_id).closed_at is not None
