@@ -15,7 +15,7 @@ from triage_platform_tests.humans_lake import PASSWORDS, PII_EMAIL
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def redirect_request(self, *args, **kwargs):
         return None
 
 

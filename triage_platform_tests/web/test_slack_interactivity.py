@@ -54,7 +54,7 @@ def test_signed_button_press_moves_the_alert_and_edits_the_message_forgeries_cha
     posted = sink.send(alert)
     assert posted.ok
     message = web.slack.api_messages[0]
-    actions = [b for b in message.blocks if b["type"] == "actions"][0]
+    actions = next(b for b in message.blocks if b["type"] == "actions")
     assert [e["action_id"] for e in actions["elements"]] == [
         "triage_alert_ack",
         "triage_alert_investigate",
@@ -83,7 +83,7 @@ def test_signed_button_press_moves_the_alert_and_edits_the_message_forgeries_cha
     edit = message.edits[-1]
     assert "Acknowledged* by slack:maria" in json.dumps(edit["blocks"])
     blocks = edit["blocks"] if isinstance(edit["blocks"], list) else json.loads(edit["blocks"])
-    buttons = [b for b in blocks if b["type"] == "actions"][0]["elements"]
+    buttons = next(b for b in blocks if b["type"] == "actions")["elements"]
     assert [b["action_id"] for b in buttons] == ["triage_alert_investigate", "triage_alert_close"]
 
     assert _post(endpoint, body, headers) == (409, {"error": "replayed request"})
