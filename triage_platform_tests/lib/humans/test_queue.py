@@ -1,0 +1,135 @@
+"""The review queue, the scored labeling backlog, and human labels applied to gold rows."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from triage_platform.lib.humans.queue import (
+    apply_labels,
+    build_labeling_backlog,
+    build_review_queue,
+    emerging_clusters,
+    language_rarity,
+)
+from triage_platform_tests.humans_lake import gold_frame
+
+
+def _labels(rows: list[dict]) -> pd.DataFrame:
+    base = {
+        "text": "",
+        "title": None,
+        "source": "web",
+        "taxonomy_version": "t@1",
+        "before_json": "{}",
+        "after_json": "{}",
+    }
+    return pd.DataFrame([{**base, **row} for row in rows])
+
+
+def test_review_queue_holds_unlabeled_human_review_items_most_severe_then_most_confident() -> None:
+    gold = gold_frame()
+    queue = build_review_queue(gold)
+    assert list(queue["review_key"]) == ["r-q1", "r-q2", "r-q4", "r-q3"]  # medium 0.62, 0.58, 0.51, then low
+    assert list(queue["position"]) == [1, 2, 3, 4]
+    labeled = _labels(
+        [
+            {
+                "label_id": "l1",
+                "review_key": "r-q2",
+                "language": "en",
+                "issue_types": [],
+                "primary_issue": "none",
+                "severity": "none",
+                "sentiment": "neutral",
+                "annotator": "x",
+                "labeled_at": datetime.now(UTC),
+            }
+        ]
+    )
+    assert "r-q2" not in set(build_review_queue(gold, labeled)["review_key"])
+
+
+def test_backlog_priority_is_explained_and_ranks_the_informative_item_first() -> None:
+    gold = gold_frame()
+    backlog = build_labeling_backlog(gold, None, valuable=frozenset({"SKU-1004"}))
+    assert list(backlog["review_key"]) == ["r-b2", "r-b1"]
+    top = backlog.iloc[0]
+    signals = json.loads(top["signals_json"])
+    # r-b2: confidence 0.30, rated 1 star but annotated positive, a high-value SKU, Portuguese never labeled
+    assert signals == {
+        "low_confidence": 0.7,
+        "disagreement": 1.0,
+        "high_value_sku": 1.0,
+        "emerging_cluster": 0.0,
+        "rare_language": 1.0,
+    }
+    assert top["priority"] == round(0.35 * 0.7 + 0.2 + 0.15 + 0.15, 4)
+    assert (
+        top["priority_reasons"].startswith("low_confidence=0.70")
+        and "high_value_sku=1.00" in top["priority_reasons"]
+    )
+    assert "emerging_cluster" not in top["priority_reasons"]
+
+
+def test_rare_language_and_emerging_cluster_signals() -> None:
+    gold = gold_frame()
+    english_labels = _labels(
+        [
+            {
+                "label_id": f"l{i}",
+                "review_key": f"x{i}",
+                "language": "en",
+                "issue_types": [],
+                "primary_issue": "none",
+                "severity": "none",
+                "sentiment": "neutral",
+                "annotator": "x",
+                "labeled_at": datetime.now(UTC),
+            }
+            for i in range(3)
+        ]
+    )
+    rarity = language_rarity(gold, english_labels)
+    assert rarity["pt"] == 1.0 and rarity["en"] == 0.0
+    older = gold.assign(day=pd.Timestamp("2026-02-20").date(), review_key=gold["review_key"] + "-old")
+    recent = pd.concat([gold] * 2).assign(review_key=lambda f: f["review_key"] + f.index.astype(str))
+    clusters = emerging_clusters(pd.concat([older.iloc[:1], recent]))
+    assert ("apparel_tops", "packaging_damage") in clusters
+
+
+def test_apply_labels_overrides_fields_and_flags_human_override() -> None:
+    gold = gold_frame()
+    labels = _labels(
+        [
+            {
+                "label_id": "a",
+                "review_key": "r-q3",
+                "language": "en",
+                "issue_types": ["sizing_fit"],
+                "primary_issue": "sizing_fit",
+                "severity": "low",
+                "sentiment": "negative",
+                "annotator": "x",
+                "labeled_at": datetime(2026, 3, 3, tzinfo=UTC),
+            },
+            {
+                "label_id": "b",
+                "review_key": "r-q3",
+                "language": "en",
+                "issue_types": ["not_as_described", "sizing_fit"],
+                "primary_issue": "not_as_described",
+                "severity": "high",
+                "sentiment": "negative",
+                "annotator": "y",
+                "labeled_at": datetime(2026, 3, 4, tzinfo=UTC),
+            },
+        ]
+    )
+    out = apply_labels(gold, labels).set_index("review_key")
+    assert out.loc["r-q3", "primary_issue"] == "not_as_described" and out.loc["r-q3", "severity"] == "high"
+    assert list(out.loc["r-q3", "issue_types"]) == ["not_as_described", "sizing_fit"]
+    assert out.loc["r-q3", "human_override"] and out.loc["r-q3", "status"] == "human_labeled"
+    assert not out.drop(index="r-q3")["human_override"].any()
