@@ -343,14 +343,14 @@ def create_app(config: WebConfig) -> Starlette:
     def edit_slack_message(alert: Alert, actor: str) -> None:
         """Keep the Slack message of an alert in step when the web app moves it."""
         ids = (alert.sink_message_ids or {}).get("slack_bot") or {}
-        if config.slack_client is None or not ids.get("channel") or not ids.get("message_id"):
+        if config.slack_client is None or not ids.get("ok") or not ids.get("channel") or not ids.get("id"):
             return
         from triage_platform.lib.humans.slack import status_block
 
         try:
             config.slack_client.chat_update(
                 channel=ids["channel"],
-                ts=ids["message_id"],
+                ts=ids["id"],
                 text=render_slack_text(alert),
                 blocks=[*render_slack_blocks(alert), status_block(alert, actor)],
             )

@@ -64,7 +64,9 @@ def test_gold_rebuild_keeps_labels_and_human_tables_materialize(triage_home: Pat
 
     evaluation = _run_check(defs)
     assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
-    assert evaluation.metadata["breaches"].value == "packaging_damage/logistics"  # product-safety acked at once
+    assert (
+        evaluation.metadata["breaches"].value == "packaging_damage/logistics"
+    )  # product-safety acked at once
 
 
 def _run_check(defs: dg.Definitions) -> dg.AssetCheckResult:

@@ -96,3 +96,27 @@ def test_signed_button_press_moves_the_alert_and_edits_the_message_forgeries_cha
     assert list(entries["action"]) == ["alert.acknowledged", "alert.closed"]
     assert list(entries["actor"]) == ["slack:maria", "slack:joao"] and set(entries["via"]) == {"slack"}
     assert outbox.get(alert.alert_id).closed_at is not None
+
+
+def test_a_web_lifecycle_action_edits_the_delivered_slack_message(web) -> None:
+    from datetime import UTC, datetime
+
+    from triage_platform.lib.alerts.outbox import AttemptRecord
+    from triage_platform_tests.web.test_security import Browser
+
+    outbox = AlertOutbox(web.paths.table("gold", "alerts"))
+    alert = outbox.get(web.made["alert_ids"][1])
+    posted = SlackBotSink(web.slack.token, base_url=web.slack.api_base_url).send(alert)
+    state = {"ok": True, "id": posted.message_id, "channel": posted.channel}
+    outbox.record_attempt(
+        alert.alert_id,
+        AttemptRecord("delivered", {"slack_bot": state}, delivered_at=datetime.now(UTC)),
+    )
+    owner = Browser(web.url)
+    owner.sign_in("olga")
+    assert owner.request(f"/alerts/{alert.alert_id}/investigate", {"csrf_token": owner.csrf})[0] == 303
+    message = web.slack.api_messages[0]
+    assert len(message.edits) == 1 and "Investigating* by olga (web)" in json.dumps(
+        message.edits[0]["blocks"]
+    )
+    assert outbox.get(alert.alert_id).lifecycle_status == "investigating"
