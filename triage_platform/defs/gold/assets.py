@@ -22,6 +22,7 @@ from triage_platform.resources import AnnotatorResource, TriageStorage
         "reviews": dg.AssetIn(key=["silver", "reviews"]),
         "annotations": dg.AssetIn(key=["silver", "annotations"]),
     },
+    deps=[dg.AssetKey(["gold", "labels"])],
     partitions_def=DAILY_PARTITIONS,
     group_name="gold",
     owners=LAYER_OWNERS,
