@@ -73,6 +73,8 @@ BOARD_STATES = (
 )
 BOARD_LIMIT = 300
 SESSION_SECONDS = 8 * 3600
+MAX_SKIPPED = 50
+"""Items skipped per queue remembered in the (cookie) session; older skips come back."""
 
 
 @dataclass
@@ -278,7 +280,7 @@ def create_app(config: WebConfig) -> Starlette:
         actor = Actor.of(user, "web")
         if decision == "skip":
             skipped = request.session.get(f"skipped_{kind}", [])
-            request.session[f"skipped_{kind}"] = [*skipped, review_key][-500:]
+            request.session[f"skipped_{kind}"] = [*skipped, review_key][-MAX_SKIPPED:]
             await run_in_threadpool(actions.skip, review_key, actor, kind)
         elif decision == "accept":
             await run_in_threadpool(actions.label, review_key, actor, None)
