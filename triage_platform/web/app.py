@@ -52,7 +52,7 @@ from triage_platform.lib.humans.actions import (
     rows_with_key,
 )
 from triage_platform.lib.humans.auth import ROLES, User, UserDirectory, users_file
-from triage_platform.lib.humans.queue import build_labeling_backlog, build_review_queue
+from triage_platform.lib.humans.queue import QUEUE_COLUMNS, build_labeling_backlog, build_review_queue
 from triage_platform.lib.humans.slack import ReplayGuard, SlackInteractivity
 from triage_platform.lib.paths import TriagePaths
 from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA
@@ -185,7 +185,8 @@ def create_app(config: WebConfig) -> Starlette:
         return wrap
 
     def load_gold() -> pd.DataFrame:
-        return read_table(config.paths.table("gold", "reviews"), GOLD_REVIEWS_SCHEMA)
+        columns = [*QUEUE_COLUMNS, "needs_human", "human_override"]
+        return read_table(config.paths.table("gold", "reviews"), GOLD_REVIEWS_SCHEMA, columns=columns)
 
     def pending(kind: str) -> pd.DataFrame:
         gold = load_gold()

@@ -114,13 +114,6 @@ def high_value_skus(quantile: float = 0.75) -> frozenset[str]:
     return frozenset(dim.loc[prices >= cut, "sku"])
 
 
-def rating_contradicts(rating: float | None, sentiment: str | None) -> bool:
-    """A 1–2 star review annotated positive, or a 5 star review annotated negative."""
-    if rating is None or pd.isna(rating) or not sentiment:
-        return False
-    return (rating <= 2 and sentiment == "positive") or (rating >= 5 and sentiment == "negative")
-
-
 def emerging_clusters(gold: pd.DataFrame, recent_days: int = 2, min_reviews: int = 3) -> frozenset[tuple]:
     """(product family, primary issue) pairs whose daily count in the latest `recent_days` days is at
     least twice their daily count before (and at least `min_reviews` recent reviews)."""
@@ -156,21 +149,29 @@ def language_rarity(gold: pd.DataFrame, labels: pd.DataFrame | None) -> dict[str
 
 
 def backlog_signals(
-    row: pd.Series, valuable: frozenset[str], emerging: frozenset[tuple], rarity: Mapping[str, float]
-) -> dict[str, float]:
-    """The five signals of one backlog item, each in [0, 1]."""
-    confidence = row["confidence"]
-    disagreement = bool(row.get("needs_human")) or row.get("stage") == "fallback"
-    disagreement = disagreement or rating_contradicts(row.get("rating"), row.get("sentiment"))
-    return {
-        "low_confidence": round(1.0 - float(confidence), 4) if pd.notna(confidence) else 1.0,
-        "disagreement": 1.0 if disagreement else 0.0,
-        "high_value_sku": 1.0 if row.get("sku") in valuable else 0.0,
-        "emerging_cluster": 1.0
-        if (row.get("product_family") or "unknown", row.get("primary_issue")) in emerging
-        else 0.0,
-        "rare_language": round(rarity.get(row.get("language") or "und", 0.0), 4),
-    }
+    frame: pd.DataFrame, valuable: frozenset[str], emerging: frozenset[tuple], rarity: Mapping[str, float]
+) -> pd.DataFrame:
+    """The five signals of each backlog item, each in [0, 1] (one column per signal)."""
+    rating = pd.to_numeric(frame["rating"], errors="coerce")
+    contradicts = ((rating <= 2) & (frame["sentiment"] == "positive")) | (
+        (rating >= 5) & (frame["sentiment"] == "negative")
+    )
+    disagreement = (
+        frame["needs_human"].fillna(False).astype(bool) | (frame["stage"] == "fallback") | contradicts
+    )
+    clusters = zip(frame["product_family"].fillna("unknown"), frame["primary_issue"], strict=True)
+    return pd.DataFrame(
+        {
+            "low_confidence": (1.0 - pd.to_numeric(frame["confidence"], errors="coerce"))
+            .fillna(1.0)
+            .round(4),
+            "disagreement": disagreement.astype(float),
+            "high_value_sku": frame["sku"].isin(valuable).astype(float),
+            "emerging_cluster": [1.0 if key in emerging else 0.0 for key in clusters],
+            "rare_language": frame["language"].fillna("und").map(rarity).fillna(0.0).astype(float).round(4),
+        },
+        index=frame.index,
+    )
 
 
 def build_labeling_backlog(
@@ -187,8 +188,9 @@ def build_labeling_backlog(
     valuable = high_value_skus() if valuable is None else valuable
     emerging = emerging_clusters(gold)
     rarity = language_rarity(gold, labels)
-    signals = [backlog_signals(row, valuable, emerging, rarity) for _, row in frame.iterrows()]
-    frame["priority"] = [round(sum(weights[k] * v for k, v in s.items()), 4) for s in signals]
+    table = backlog_signals(frame, valuable, emerging, rarity)
+    signals = table.to_dict("records")
+    frame["priority"] = sum(weights[name] * table[name] for name in table.columns).round(4)
     frame["priority_reasons"] = [
         ", ".join(
             f"{k}={v:.2f}" for k, v in sorted(s.items(), key=lambda kv: -weights[kv[0]] * kv[1]) if v > 0
