@@ -33,7 +33,7 @@ import pandas as pd
 
 from triage_platform.lib.annotate.taxonomy import Taxonomy
 from triage_platform.lib.humans.actions import SENTIMENTS, SEVERITIES, annotation_fields, validate_label
-from triage_platform.lib.humans.tables import label_id_for, to_json
+from triage_platform.lib.humans.tables import as_utc, label_id_for, to_json
 
 CHOICE_FIELDS = ("issue_types", "primary_issue", "severity", "sentiment")
 TO_NAME = "text"
@@ -61,7 +61,7 @@ def _result(values: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _iso(value: Any) -> str:
-    return pd.Timestamp(value).tz_convert("UTC").isoformat()
+    return as_utc(value).isoformat()
 
 
 def _none(value: Any) -> Any:
@@ -193,7 +193,7 @@ def import_tasks(tasks: Any, taxonomy: Taxonomy) -> list[dict[str, Any]]:
                 raise LabelStudioError(f"task #{number} ({data['review_key']}): {error}") from error
             annotator = _annotator(annotation.get("completed_by"))
             stamp = annotation.get("created_at") or annotation.get("updated_at")
-            labeled_at = pd.Timestamp(stamp).tz_convert("UTC") if stamp else pd.Timestamp(datetime.now(UTC))
+            labeled_at = as_utc(stamp) if stamp else as_utc(datetime.now(UTC))
             before_json = meta.get("before_json") or (to_json(predicted) if predicted else None)
             rows.append(
                 {

@@ -73,6 +73,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: Any) -> pd.Timestamp:
+    """A timestamp in UTC (a naive one is taken to be UTC already)."""
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
 def to_json(value: Any) -> str:
     """Stable JSON (sorted keys, datetimes as ISO strings, numpy/pandas scalars as plain values)."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_json_default)
@@ -91,7 +97,7 @@ def _json_default(value: Any) -> Any:
 def label_id_for(review_key: str, annotator: str, labeled_at: datetime, after: Mapping[str, Any]) -> str:
     """Deterministic label id: the same label (review, person, time, values) always has the same id, so an
     import of an export recognises what it already has."""
-    stamp = pd.Timestamp(labeled_at).tz_convert("UTC").isoformat() if labeled_at else ""
+    stamp = as_utc(labeled_at).isoformat() if labeled_at else ""
     raw = "|".join([review_key, annotator, stamp, to_json({k: after.get(k) for k in LABEL_FIELDS})])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
@@ -113,7 +119,7 @@ class LabelStore:
         if not fresh:
             return 0
         for row in fresh:
-            row["labeled_at"] = pd.Timestamp(row["labeled_at"]).tz_convert("UTC").to_pydatetime()
+            row["labeled_at"] = as_utc(row["labeled_at"]).to_pydatetime()
             row["issue_types"] = list(row.get("issue_types") or [])
         append(self.path, pa.Table.from_pylist(fresh, schema=LABELS_SCHEMA))
         return len(fresh)

@@ -123,7 +123,7 @@ def test_annotations_made_in_label_studio_are_validated_and_imported(triage_home
     tasks[0]["annotations"] = [
         {
             "completed_by": 3,
-            "created_at": "2026-03-04T08:00:00Z",
+            "created_at": "2026-03-04T08:00:00",
             "result": [
                 {
                     "from_name": "issue_types",
@@ -145,6 +145,7 @@ def test_annotations_made_in_label_studio_are_validated_and_imported(triage_home
     assert len(rows) == 1
     row = rows[0]
     assert row["annotator"] == "label-studio:user-3" and row["issue_types"] == ["wrong_item"]
+    assert row["labeled_at"].isoformat() == "2026-03-04T08:00:00+00:00"  # a naive Label Studio time is UTC
     assert (
         row["primary_issue"] == "wrong_item" and row["severity"] == "high" and row["sentiment"] == "negative"
     )
