@@ -138,7 +138,11 @@ def labels_export(fmt: str, out: Path, pending: bool, config_out: Path | None) -
 
     from triage_platform.lib.delta import read_table
     from triage_platform.lib.humans.label_studio import export_tasks, labeling_config
-    from triage_platform.lib.humans.queue import build_labeling_backlog, build_review_queue
+    from triage_platform.lib.humans.queue import (
+        build_labeling_backlog,
+        build_review_queue,
+        second_opinion_categories,
+    )
     from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA
 
     actions = _actions()
@@ -146,8 +150,13 @@ def labels_export(fmt: str, out: Path, pending: bool, config_out: Path | None) -
     waiting = None
     if pending:
         gold = read_table(actions.paths.table("gold", "reviews"), GOLD_REVIEWS_SCHEMA)
-        latest = actions.labels.latest()
-        waiting = pd.concat([build_review_queue(gold, latest), build_labeling_backlog(gold, latest)])
+        second = second_opinion_categories(actions.taxonomy)
+        waiting = pd.concat(
+            [
+                build_review_queue(gold, labels, second),
+                build_labeling_backlog(gold, labels, second_opinion=second),
+            ]
+        )
     tasks = export_tasks(labels, waiting)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -52,7 +52,12 @@ from triage_platform.lib.humans.actions import (
     rows_with_key,
 )
 from triage_platform.lib.humans.auth import ROLES, User, UserDirectory, users_file
-from triage_platform.lib.humans.queue import QUEUE_COLUMNS, build_labeling_backlog, build_review_queue
+from triage_platform.lib.humans.queue import (
+    QUEUE_COLUMNS,
+    build_labeling_backlog,
+    build_review_queue,
+    second_opinion_categories,
+)
 from triage_platform.lib.humans.slack import ReplayGuard, SlackInteractivity
 from triage_platform.lib.paths import TriagePaths
 from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA
@@ -188,10 +193,20 @@ def create_app(config: WebConfig) -> Starlette:
         columns = [*QUEUE_COLUMNS, "needs_human", "human_override"]
         return read_table(config.paths.table("gold", "reviews"), GOLD_REVIEWS_SCHEMA, columns=columns)
 
-    def pending(kind: str) -> pd.DataFrame:
+    second_opinion = second_opinion_categories(config.taxonomy)
+
+    def pending(kind: str, user: User) -> pd.DataFrame:
+        """Items still needing a label, minus those this user already labeled."""
         gold = load_gold()
-        labels = actions.labels.latest()
-        return build_review_queue(gold, labels) if kind == "review" else build_labeling_backlog(gold, labels)
+        labels = actions.labels.all()
+        if kind == "review":
+            items = build_review_queue(gold, labels, second_opinion)
+        else:
+            items = build_labeling_backlog(gold, labels, second_opinion=second_opinion)
+        if not labels.empty:
+            mine = set(labels.loc[labels["annotator"] == user.username, "review_key"])
+            items = items[~items["review_key"].isin(mine)]
+        return items
 
     def original_text(review_key: str) -> dict[str, Any] | None:
         frame = rows_with_key(
@@ -204,7 +219,7 @@ def create_app(config: WebConfig) -> Starlette:
 
     def next_item(request: Request, kind: str, user: User) -> dict[str, Any] | None:
         skipped = set(request.session.get(f"skipped_{kind}", []))
-        items = pending(kind)
+        items = pending(kind, user)
         items = items[~items["review_key"].isin(skipped)]
         if items.empty:
             return None

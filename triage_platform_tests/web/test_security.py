@@ -122,3 +122,25 @@ def test_post_without_the_csrf_token_is_rejected_with_nothing_changed(web) -> No
     other.sign_in("ana")
     assert owner.request(f"/alerts/{alert_id}/close", {"csrf_token": other.csrf})[0] == 403
     assert outbox.get(alert_id).lifecycle_status == "acknowledged"
+
+
+def test_a_critical_item_goes_to_a_second_person_not_back_to_the_first(web) -> None:
+    labeler = Browser(web.url)
+    labeler.sign_in("leo")
+    _, page, _ = labeler.request("/queue")
+    assert 'data-review-key="r-q1"' in page
+    decide = {
+        "csrf_token": labeler.csrf,
+        "review_key": "r-q1",
+        "decision": "correct",
+        "issue_types": ["packaging_damage"],
+        "severity": "critical",
+        "sentiment": "negative",
+    }
+    assert labeler.request("/queue/review/decide", decide)[0] == 303
+    _, page, _ = labeler.request("/queue")
+    assert 'data-review-key="r-q1"' not in page  # leo labeled it: never shown to leo again
+    admin = Browser(web.url)
+    admin.sign_in("ana")
+    _, page, _ = admin.request("/queue")
+    assert 'data-review-key="r-q1"' in page and "Needs 2 independent labels (1 so far)" in page

@@ -17,11 +17,13 @@ from triage_platform.lib.humans.queue import (
     REVIEW_QUEUE_SCHEMA,
     build_labeling_backlog,
     build_review_queue,
+    label_agreement,
+    second_opinion_categories,
 )
 from triage_platform.lib.humans.tables import LabelStore
 from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA
 from triage_platform.materialization import DELTA_KINDS, output
-from triage_platform.resources import TriageStorage
+from triage_platform.resources import AnnotatorResource, TriageStorage
 
 GROUP = "humans"
 OWNERS = ["team:data-platform"]
@@ -52,7 +54,7 @@ def _gold_reviews(storage: TriageStorage) -> pd.DataFrame:
 
 
 def _labels(storage: TriageStorage) -> pd.DataFrame:
-    return LabelStore(storage.paths.table("gold", "labels")).latest()
+    return LabelStore(storage.paths.table("gold", "labels")).all()
 
 
 @dg.asset(
@@ -62,15 +64,23 @@ def _labels(storage: TriageStorage) -> pd.DataFrame:
     owners=OWNERS,
     kinds=DELTA_KINDS,
 )
-def review_queue(storage: TriageStorage) -> dg.Output[pd.DataFrame]:
+def review_queue(storage: TriageStorage, annotator: AnnotatorResource) -> dg.Output[pd.DataFrame]:
     """Medium-confidence reviews awaiting a person (routed to `human_review`, not yet labeled), in working
-    order: most severe first, then most confident, then oldest. `triage serve` works it one item at a time."""
-    frame = build_review_queue(_gold_reviews(storage), _labels(storage))
+    order: most severe first, then most confident, then oldest; critical and safety/fraud items stay until
+    two different people labeled them. `triage serve` works it one item at a time."""
+    labels = _labels(storage)
+    frame = build_review_queue(_gold_reviews(storage), labels, second_opinion_categories(annotator.taxonomy))
+    agreement = label_agreement(labels)
     return output(
         frame,
         REVIEW_QUEUE_SCHEMA,
-        ["position", "review_key", "primary_issue", "severity", "confidence"],
-        {"waiting": len(frame)},
+        ["position", "review_key", "primary_issue", "severity", "confidence", "labels_so_far"],
+        {
+            "waiting": len(frame),
+            "awaiting_second_opinion": int((frame["labels_so_far"] > 0).sum()) if len(frame) else 0,
+            "multi_labeled_reviews": agreement["multi_labeled"],
+            "label_agreement_rate": float(agreement["agreement_rate"]),
+        },
     )
 
 
@@ -81,11 +91,13 @@ def review_queue(storage: TriageStorage) -> dg.Output[pd.DataFrame]:
     owners=OWNERS,
     kinds=DELTA_KINDS,
 )
-def labeling_backlog(storage: TriageStorage) -> dg.Output[pd.DataFrame]:
+def labeling_backlog(storage: TriageStorage, annotator: AnnotatorResource) -> dg.Output[pd.DataFrame]:
     """Uncertain reviews worth labeling, most informative first: a scored priority of low confidence,
     disagreement between stages, high-value SKUs, emerging clusters and under-represented languages, with
     the reasons spelled out per item (`priority_reasons`)."""
-    frame = build_labeling_backlog(_gold_reviews(storage), _labels(storage))
+    frame = build_labeling_backlog(
+        _gold_reviews(storage), _labels(storage), second_opinion=second_opinion_categories(annotator.taxonomy)
+    )
     return output(
         frame,
         LABELING_BACKLOG_SCHEMA,

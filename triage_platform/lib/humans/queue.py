@@ -16,6 +16,10 @@ minus what people already labeled; and the rule that keeps human labels in `gold
   | `rare_language` | 0.15 | its language is under-represented among the human labels so far |
 
   `priority_reasons` lists the signals that contributed, e.g. `low_confidence=0.81, rare_language=1.00`.
+
+**Second opinion.** Critical items, and items of categories whose default severity is critical (safety,
+fraud), stay in their queue until two different people labeled them (`labels_so_far`/`labels_required`);
+nobody is shown an item they already labeled, and `label_agreement` measures how often they agree.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from datetime import timedelta
 import pandas as pd
 import pyarrow as pa
 
+from triage_platform.lib.annotate.taxonomy import Taxonomy
 from triage_platform.lib.humans.tables import LABEL_FIELDS
 from triage_platform.lib.reference import sku_dimension
 from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA, HUMAN_LABELED_STATUS
@@ -66,12 +71,15 @@ QUEUE_COLUMNS = [
 ]
 _BASE_FIELDS = [GOLD_REVIEWS_SCHEMA.field(name) for name in QUEUE_COLUMNS]
 
-REVIEW_QUEUE_SCHEMA = pa.schema([*_BASE_FIELDS, pa.field("position", pa.int64())])
+_PROGRESS_FIELDS = [pa.field("labels_so_far", pa.int64()), pa.field("labels_required", pa.int64())]
+
+REVIEW_QUEUE_SCHEMA = pa.schema([*_BASE_FIELDS, *_PROGRESS_FIELDS, pa.field("position", pa.int64())])
 """`gold/review_queue`: medium-confidence items awaiting a person, in working order (`position` 1 first)."""
 
 LABELING_BACKLOG_SCHEMA = pa.schema(
     [
         *_BASE_FIELDS,
+        *_PROGRESS_FIELDS,
         pa.field("position", pa.int64()),
         pa.field("priority", pa.float64()),
         pa.field("priority_reasons", pa.string()),
@@ -81,19 +89,61 @@ LABELING_BACKLOG_SCHEMA = pa.schema(
 """`gold/labeling_backlog`: uncertain items, most informative first, with the score and its reasons."""
 
 
-def _unlabeled(gold: pd.DataFrame, labels: pd.DataFrame | None, route: str) -> pd.DataFrame:
-    frame = gold[gold["route"] == route]
-    if "human_override" in frame.columns:
-        frame = frame[~frame["human_override"].fillna(False).astype(bool)]
+def second_opinion_categories(taxonomy: Taxonomy) -> frozenset[str]:
+    """Categories whose default severity is critical (safety, fraud in the default taxonomy): their items
+    need labels from two different people before they leave the queue."""
+    return frozenset(c.id for c in taxonomy.categories if c.default_severity == "critical")
+
+
+def labels_required(frame: pd.DataFrame, second_opinion: frozenset[str]) -> pd.Series:
+    """2 distinct annotators for critical items or second-opinion categories, else 1."""
+    critical = (frame["severity"] == "critical") | frame["primary_issue"].isin(second_opinion)
+    return critical.map({True: 2, False: 1}).astype("int64")
+
+
+def _unlabeled(
+    gold: pd.DataFrame, labels: pd.DataFrame | None, route: str, second_opinion: frozenset[str]
+) -> pd.DataFrame:
+    """Rows of `route` that still need a label: fewer distinct annotators than required."""
+    frame = gold[gold["route"] == route].copy()
     if labels is not None and not labels.empty:
-        frame = frame[~frame["review_key"].isin(set(labels["review_key"]))]
-    return frame.copy()
+        counts = labels.groupby("review_key")["annotator"].nunique()
+        frame["labels_so_far"] = frame["review_key"].map(counts).fillna(0).astype("int64")
+    else:
+        frame["labels_so_far"] = 0
+    frame["labels_required"] = labels_required(frame, second_opinion)
+    return frame[frame["labels_so_far"] < frame["labels_required"]].copy()
 
 
-def build_review_queue(gold: pd.DataFrame, labels: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Items routed to human review and not yet labeled: most severe first, then most confident (closest
-    to acting), then oldest."""
-    frame = _unlabeled(gold, labels, "human_review")
+def label_agreement(labels: pd.DataFrame) -> dict[str, float]:
+    """Among reviews labeled by two or more people (each person's latest label): how many, and the share
+    where all of them agree on issue types and severity."""
+    if labels.empty:
+        return {"multi_labeled": 0, "agreeing": 0, "agreement_rate": 1.0}
+    latest = labels.sort_values("labeled_at").drop_duplicates(["review_key", "annotator"], keep="last")
+    multi = agreeing = 0
+    for _, group in latest.groupby("review_key"):
+        if group["annotator"].nunique() < 2:
+            continue
+        multi += 1
+        views = {
+            (tuple(sorted(v)), sev) for v, sev in zip(group["issue_types"], group["severity"], strict=True)
+        }
+        agreeing += len(views) == 1
+    return {
+        "multi_labeled": multi,
+        "agreeing": agreeing,
+        "agreement_rate": agreeing / multi if multi else 1.0,
+    }
+
+
+def build_review_queue(
+    gold: pd.DataFrame, labels: pd.DataFrame | None = None, second_opinion: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """Items routed to human review that still need a label (`labels` are all label rows: critical items
+    and `second_opinion` categories need two different annotators): most severe first, then most confident
+    (closest to acting), then oldest."""
+    frame = _unlabeled(gold, labels, "human_review", second_opinion)
     if frame.empty:
         return REVIEW_QUEUE_SCHEMA.empty_table().to_pandas()
     frame["_severity"] = frame["severity"].map(SEVERITY_RANK).fillna(0)
@@ -179,10 +229,11 @@ def build_labeling_backlog(
     labels: pd.DataFrame | None = None,
     weights: Mapping[str, float] = BACKLOG_WEIGHTS,
     valuable: frozenset[str] | None = None,
+    second_opinion: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """Items routed to the labeling backlog and not yet labeled, most informative first (see the module
-    docstring for the score)."""
-    frame = _unlabeled(gold, labels, "labeling_backlog")
+    """Items routed to the labeling backlog that still need a label, most informative first (see the
+    module docstring for the score)."""
+    frame = _unlabeled(gold, labels, "labeling_backlog", second_opinion)
     if frame.empty:
         return LABELING_BACKLOG_SCHEMA.empty_table().to_pandas()
     valuable = high_value_skus() if valuable is None else valuable

@@ -133,3 +133,40 @@ def test_apply_labels_overrides_fields_and_flags_human_override() -> None:
     assert list(out.loc["r-q3", "issue_types"]) == ["not_as_described", "sizing_fit"]
     assert out.loc["r-q3", "human_override"] and out.loc["r-q3", "status"] == "human_labeled"
     assert not out.drop(index="r-q3")["human_override"].any()
+
+
+def test_critical_and_safety_items_need_two_different_annotators_and_agreement_is_measured() -> None:
+    from triage_platform.lib.annotate.taxonomy import load_taxonomy
+    from triage_platform.lib.humans.queue import label_agreement, second_opinion_categories
+
+    second = second_opinion_categories(load_taxonomy(None))
+    assert {"safety_hazard"} <= second and "shipping_delay" not in second
+    gold = gold_frame()
+    gold.loc[gold["review_key"] == "r-q2", "severity"] = "critical"
+
+    def label(key: str, who: str, severity: str, hour: int) -> dict:
+        return {
+            "label_id": f"{key}-{who}-{hour}",
+            "review_key": key,
+            "language": "en",
+            "issue_types": ["shipping_delay"],
+            "primary_issue": "shipping_delay",
+            "severity": severity,
+            "sentiment": "negative",
+            "annotator": who,
+            "labeled_at": datetime(2026, 3, 3, hour, tzinfo=UTC),
+        }
+
+    once = _labels([label("r-q2", "leo", "critical", 1), label("r-q1", "leo", "medium", 1)])
+    queue = build_review_queue(gold, once, second).set_index("review_key")
+    assert "r-q1" not in queue.index  # one label is enough for a medium item
+    assert queue.loc["r-q2", "labels_so_far"] == 1 and queue.loc["r-q2", "labels_required"] == 2
+    again = _labels([label("r-q2", "leo", "critical", 1), label("r-q2", "leo", "high", 2)])
+    assert "r-q2" in set(build_review_queue(gold, again, second)["review_key"])  # the same person twice
+    twice = _labels([label("r-q2", "leo", "critical", 1), label("r-q2", "ana", "high", 2)])
+    assert "r-q2" not in set(build_review_queue(gold, twice, second)["review_key"])
+    assert label_agreement(twice) == {"multi_labeled": 1, "agreeing": 0, "agreement_rate": 0.0}
+    agree = _labels(
+        [label("r-q2", "leo", "high", 1), label("r-q2", "ana", "high", 2), label("r-q1", "leo", "low", 1)]
+    )
+    assert label_agreement(agree) == {"multi_labeled": 1, "agreeing": 1, "agreement_rate": 1.0}
