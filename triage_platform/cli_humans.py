@@ -189,6 +189,20 @@ def labels_import(fmt: str, path: Path, by: str | None) -> None:
     )
 
 
+@labels_group.command("reopen")
+@click.argument("review_key")
+@click.option("--by", "by", default=None, help="Who reopens (audit log; default: $USER).")
+def labels_reopen(review_key: str, by: str | None) -> None:
+    """Send a labeled review back to its queue: earlier labels no longer count toward it."""
+    from triage_platform.lib.humans.actions import ActionError, Actor
+
+    try:
+        _actions().reopen(review_key, Actor(by or getpass.getuser(), None, "cli"))
+    except ActionError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{review_key}: back in its queue")
+
+
 # --------------------------------------------------------------------------------------------- users
 
 

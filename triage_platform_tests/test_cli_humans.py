@@ -49,6 +49,15 @@ def test_alert_lifecycle_from_the_cli(triage_home: Path) -> None:
     assert missing.exit_code != 0 and "no alert" in missing.output
 
 
+def test_labels_reopen_from_the_cli(triage_home: Path) -> None:
+    paths = TriagePaths(triage_home)
+    write_tiny_lake(paths, with_alerts=False, with_users=False)
+    result = CliRunner().invoke(main, ["labels", "reopen", "r-q2", "--by", "olga"])
+    assert result.exit_code == 0 and "back in its queue" in result.output
+    assert AuditLog(paths.table("gold", "audit_log")).reopened().keys() == {"r-q2"}
+    assert CliRunner().invoke(main, ["labels", "reopen", "nope"]).exit_code != 0
+
+
 def test_users_add_stores_a_hash_not_the_password(triage_home: Path) -> None:
     result = CliRunner().invoke(main, ["users", "add", "ana", "--role", "admin", "--password", "s3cret-pass"])
     assert result.exit_code == 0, result.output

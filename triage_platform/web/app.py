@@ -56,6 +56,7 @@ from triage_platform.lib.humans.queue import (
     QUEUE_COLUMNS,
     build_labeling_backlog,
     build_review_queue,
+    labels_since_reopen,
     second_opinion_categories,
 )
 from triage_platform.lib.humans.slack import ReplayGuard, SlackInteractivity
@@ -199,12 +200,14 @@ def create_app(config: WebConfig) -> Starlette:
         """Items still needing a label, minus those this user already labeled."""
         gold = load_gold()
         labels = actions.labels.all()
+        reopened = actions.audit.reopened()
         if kind == "review":
-            items = build_review_queue(gold, labels, second_opinion)
+            items = build_review_queue(gold, labels, second_opinion, reopened)
         else:
-            items = build_labeling_backlog(gold, labels, second_opinion=second_opinion)
-        if not labels.empty:
-            mine = set(labels.loc[labels["annotator"] == user.username, "review_key"])
+            items = build_labeling_backlog(gold, labels, second_opinion=second_opinion, reopened=reopened)
+        counting = labels_since_reopen(labels, reopened)
+        if not counting.empty:
+            mine = set(counting.loc[counting["annotator"] == user.username, "review_key"])
             items = items[~items["review_key"].isin(mine)]
         return items
 
@@ -394,6 +397,20 @@ def create_app(config: WebConfig) -> Starlette:
         return RedirectResponse("/admin/users", status_code=303)
 
     @page("view")
+    async def labels_page(request: Request, user: User) -> Response:
+        frame = await run_in_threadpool(actions.labels.all)
+        rows = (
+            frame.sort_values("labeled_at").tail(200).iloc[::-1].to_dict("records") if not frame.empty else []
+        )
+        return render(request, "labels.html", user, rows=rows)
+
+    @page("reopen_labels", "POST")
+    async def reopen_label(request: Request, user: User) -> Response:
+        await checked_form(request)
+        await run_in_threadpool(actions.reopen, request.path_params["review_key"], Actor.of(user, "web"))
+        return RedirectResponse("/labels", status_code=303)
+
+    @page("view")
     async def audit_page(request: Request, user: User) -> Response:
         frame = await run_in_threadpool(actions.audit.all)
         rows = frame.tail(200).iloc[::-1].to_dict("records") if not frame.empty else []
@@ -441,6 +458,8 @@ def create_app(config: WebConfig) -> Starlette:
         Route("/alerts/{alert_id}/{action}", alert_action, methods=["POST"]),
         Route("/admin/users", users_page, methods=["GET"]),
         Route("/admin/users/{username}/role", set_role, methods=["POST"]),
+        Route("/labels", labels_page, methods=["GET"]),
+        Route("/labels/{review_key}/reopen", reopen_label, methods=["POST"]),
         Route("/audit", audit_page, methods=["GET"]),
         Route("/slack/interactivity", slack_endpoint, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -144,3 +144,22 @@ def test_a_critical_item_goes_to_a_second_person_not_back_to_the_first(web) -> N
     admin.sign_in("ana")
     _, page, _ = admin.request("/queue")
     assert 'data-review-key="r-q1"' in page and "Needs 2 independent labels (1 so far)" in page
+
+
+def test_an_owner_reopens_a_labeled_item_and_it_needs_a_fresh_label(web) -> None:
+    labeler = Browser(web.url)
+    labeler.sign_in("leo")
+    decide = {"csrf_token": labeler.csrf, "review_key": "r-q1", "decision": "accept"}
+    assert labeler.request("/queue/review/decide", decide)[0] == 303
+    assert 'data-review-key="r-q1"' not in labeler.request("/queue")[1]
+    _, page, _ = labeler.request("/labels")
+    assert 'data-label="r-q1"' in page and 'class="reopen"' not in page  # a labeler cannot reopen
+    assert labeler.request("/labels/r-q1/reopen", {"csrf_token": labeler.csrf})[0] == 403
+
+    owner = Browser(web.url)
+    owner.sign_in("olga")
+    owner.request("/labels")
+    assert owner.request("/labels/r-q1/reopen", {"csrf_token": owner.csrf})[0] == 303
+    assert 'data-review-key="r-q1"' in labeler.request("/queue")[1]  # back, even for its first labeler
+    actions = list(AuditLog(web.paths.table("gold", "audit_log")).all()["action"])
+    assert actions == ["label.accept", "label.reopen"]

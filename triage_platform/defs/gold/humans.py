@@ -20,7 +20,7 @@ from triage_platform.lib.humans.queue import (
     label_agreement,
     second_opinion_categories,
 )
-from triage_platform.lib.humans.tables import LabelStore
+from triage_platform.lib.humans.tables import AuditLog, LabelStore
 from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA
 from triage_platform.materialization import DELTA_KINDS, output
 from triage_platform.resources import AnnotatorResource, TriageStorage
@@ -57,9 +57,13 @@ def _labels(storage: TriageStorage) -> pd.DataFrame:
     return LabelStore(storage.paths.table("gold", "labels")).all()
 
 
+def _reopened(storage: TriageStorage) -> dict:
+    return AuditLog(storage.paths.table("gold", "audit_log")).reopened()
+
+
 @dg.asset(
     key=["gold", "review_queue"],
-    deps=[dg.AssetKey(["gold", "reviews"]), gold_labels.key],
+    deps=[dg.AssetKey(["gold", "reviews"]), gold_labels.key, gold_audit_log.key],
     group_name=GROUP,
     owners=OWNERS,
     kinds=DELTA_KINDS,
@@ -69,7 +73,9 @@ def review_queue(storage: TriageStorage, annotator: AnnotatorResource) -> dg.Out
     order: most severe first, then most confident, then oldest; critical and safety/fraud items stay until
     two different people labeled them. `triage serve` works it one item at a time."""
     labels = _labels(storage)
-    frame = build_review_queue(_gold_reviews(storage), labels, second_opinion_categories(annotator.taxonomy))
+    frame = build_review_queue(
+        _gold_reviews(storage), labels, second_opinion_categories(annotator.taxonomy), _reopened(storage)
+    )
     agreement = label_agreement(labels)
     return output(
         frame,
@@ -86,7 +92,7 @@ def review_queue(storage: TriageStorage, annotator: AnnotatorResource) -> dg.Out
 
 @dg.asset(
     key=["gold", "labeling_backlog"],
-    deps=[dg.AssetKey(["gold", "reviews"]), gold_labels.key],
+    deps=[dg.AssetKey(["gold", "reviews"]), gold_labels.key, gold_audit_log.key],
     group_name=GROUP,
     owners=OWNERS,
     kinds=DELTA_KINDS,
@@ -96,7 +102,10 @@ def labeling_backlog(storage: TriageStorage, annotator: AnnotatorResource) -> dg
     disagreement between stages, high-value SKUs, emerging clusters and under-represented languages, with
     the reasons spelled out per item (`priority_reasons`)."""
     frame = build_labeling_backlog(
-        _gold_reviews(storage), _labels(storage), second_opinion=second_opinion_categories(annotator.taxonomy)
+        _gold_reviews(storage),
+        _labels(storage),
+        second_opinion=second_opinion_categories(annotator.taxonomy),
+        reopened=_reopened(storage),
     )
     return output(
         frame,

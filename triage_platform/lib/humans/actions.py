@@ -184,6 +184,21 @@ class HumanActions:
             at=now,
         )
 
+    def reopen(self, review_key: str, actor: Actor, now: datetime | None = None) -> None:
+        """Send a labeled review back to its queue: earlier labels no longer count toward it."""
+        row = self.gold_row(review_key)
+        self.audit.record(
+            actor=actor.name,
+            role=actor.role,
+            via=actor.via,
+            action="label.reopen",
+            target_type="review",
+            target_id=review_key,
+            before=annotation_fields(row),
+            after={"route": row.get("route")},
+            at=now,
+        )
+
     def import_labels(self, rows: Sequence[Mapping[str, Any]], actor: Actor) -> int:
         """Append labels made elsewhere (Label Studio); already-known label ids are skipped. Each new label
         is applied to gold/reviews and audited. Returns how many were new."""

@@ -17,6 +17,7 @@ Passwords are stored only as scrypt hashes (`hash_password`, `triage users add`)
 | `view` (queue, backlog, alert board) | ✓ | ✓ | ✓ | ✓ |
 | `label` (accept / correct / skip) | | ✓ | ✓ | ✓ |
 | `alert_lifecycle` (acknowledge … close, reopen) | | | ✓ | ✓ |
+| `reopen_labels` (send a labeled review back to its queue) | | | ✓ | ✓ |
 | `view_pii` (unredacted review text) | | | | ✓ |
 | `manage_users` (change roles) | | | | ✓ |
 """
@@ -38,8 +39,8 @@ ROLES: tuple[str, ...] = ("viewer", "labeler", "owner", "admin")
 PERMISSIONS: Mapping[str, frozenset[str]] = {
     "viewer": frozenset({"view"}),
     "labeler": frozenset({"view", "label"}),
-    "owner": frozenset({"view", "label", "alert_lifecycle"}),
-    "admin": frozenset({"view", "label", "alert_lifecycle", "view_pii", "manage_users"}),
+    "owner": frozenset({"view", "label", "alert_lifecycle", "reopen_labels"}),
+    "admin": frozenset({"view", "label", "alert_lifecycle", "reopen_labels", "view_pii", "manage_users"}),
 }
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1

@@ -20,6 +20,10 @@ minus what people already labeled; and the rule that keeps human labels in `gold
 **Second opinion.** Critical items, and items of categories whose default severity is critical (safety,
 fraud), stay in their queue until two different people labeled them (`labels_so_far`/`labels_required`);
 nobody is shown an item they already labeled, and `label_agreement` measures how often they agree.
+
+**Re-opening.** An owner or admin can send a labeled review back to its queue (`label.reopen` in the
+audit log): labels made before the reopening no longer count, so it needs fresh labels (previous
+annotators may label it again).
 """
 
 from __future__ import annotations
@@ -101,13 +105,28 @@ def labels_required(frame: pd.DataFrame, second_opinion: frozenset[str]) -> pd.S
     return critical.map({True: 2, False: 1}).astype("int64")
 
 
+def labels_since_reopen(labels: pd.DataFrame, reopened: Mapping[str, object] | None) -> pd.DataFrame:
+    """The label rows that still count: for a reopened review only those made after its reopening."""
+    if labels.empty or not reopened:
+        return labels
+    since = pd.to_datetime(labels["review_key"].map(reopened), utc=True)
+    stamps = pd.to_datetime(labels["labeled_at"], utc=True)
+    return labels[since.isna() | (stamps > since)]
+
+
 def _unlabeled(
-    gold: pd.DataFrame, labels: pd.DataFrame | None, route: str, second_opinion: frozenset[str]
+    gold: pd.DataFrame,
+    labels: pd.DataFrame | None,
+    route: str,
+    second_opinion: frozenset[str],
+    reopened: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
-    """Rows of `route` that still need a label: fewer distinct annotators than required."""
+    """Rows of `route` with fewer distinct annotators than required (labels made before a reopening do
+    not count)."""
+    reopened = dict(reopened or {})
     frame = gold[gold["route"] == route].copy()
     if labels is not None and not labels.empty:
-        counts = labels.groupby("review_key")["annotator"].nunique()
+        counts = labels_since_reopen(labels, reopened).groupby("review_key")["annotator"].nunique()
         frame["labels_so_far"] = frame["review_key"].map(counts).fillna(0).astype("int64")
     else:
         frame["labels_so_far"] = 0
@@ -138,12 +157,15 @@ def label_agreement(labels: pd.DataFrame) -> dict[str, float]:
 
 
 def build_review_queue(
-    gold: pd.DataFrame, labels: pd.DataFrame | None = None, second_opinion: frozenset[str] = frozenset()
+    gold: pd.DataFrame,
+    labels: pd.DataFrame | None = None,
+    second_opinion: frozenset[str] = frozenset(),
+    reopened: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
     """Items routed to human review that still need a label (`labels` are all label rows: critical items
     and `second_opinion` categories need two different annotators): most severe first, then most confident
     (closest to acting), then oldest."""
-    frame = _unlabeled(gold, labels, "human_review", second_opinion)
+    frame = _unlabeled(gold, labels, "human_review", second_opinion, reopened)
     if frame.empty:
         return REVIEW_QUEUE_SCHEMA.empty_table().to_pandas()
     frame["_severity"] = frame["severity"].map(SEVERITY_RANK).fillna(0)
@@ -230,10 +252,11 @@ def build_labeling_backlog(
     weights: Mapping[str, float] = BACKLOG_WEIGHTS,
     valuable: frozenset[str] | None = None,
     second_opinion: frozenset[str] = frozenset(),
+    reopened: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
     """Items routed to the labeling backlog that still need a label, most informative first (see the
     module docstring for the score)."""
-    frame = _unlabeled(gold, labels, "labeling_backlog", second_opinion)
+    frame = _unlabeled(gold, labels, "labeling_backlog", second_opinion, reopened)
     if frame.empty:
         return LABELING_BACKLOG_SCHEMA.empty_table().to_pandas()
     valuable = high_value_skus() if valuable is None else valuable

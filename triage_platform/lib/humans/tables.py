@@ -184,3 +184,9 @@ class AuditLog:
 
     def all(self) -> pd.DataFrame:
         return read_table(self.path, AUDIT_SCHEMA).sort_values("at").reset_index(drop=True)
+
+    def reopened(self) -> dict[str, pd.Timestamp]:
+        """Latest `label.reopen` time per review key."""
+        frame = read_table(self.path, AUDIT_SCHEMA, columns=["at", "action", "target_id"])
+        frame = frame[frame["action"] == "label.reopen"]
+        return {} if frame.empty else frame.groupby("target_id")["at"].max().to_dict()

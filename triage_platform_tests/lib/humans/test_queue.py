@@ -170,3 +170,27 @@ def test_critical_and_safety_items_need_two_different_annotators_and_agreement_i
         [label("r-q2", "leo", "high", 1), label("r-q2", "ana", "high", 2), label("r-q1", "leo", "low", 1)]
     )
     assert label_agreement(agree) == {"multi_labeled": 1, "agreeing": 1, "agreement_rate": 1.0}
+
+
+def test_a_reopened_item_needs_labels_made_after_its_reopening() -> None:
+    gold = gold_frame()
+    labels = _labels(
+        [
+            {
+                "label_id": "l1",
+                "review_key": "r-q3",
+                "language": "en",
+                "issue_types": ["sizing_fit"],
+                "primary_issue": "sizing_fit",
+                "severity": "low",
+                "sentiment": "negative",
+                "annotator": "leo",
+                "labeled_at": datetime(2026, 3, 3, 9, tzinfo=UTC),
+            }
+        ]
+    )
+    assert "r-q3" not in set(build_review_queue(gold, labels)["review_key"])
+    reopened = {"r-q3": pd.Timestamp("2026-03-03T10:00:00Z")}
+    assert "r-q3" in set(build_review_queue(gold, labels, reopened=reopened)["review_key"])
+    later = pd.concat([labels, labels.assign(label_id="l2", labeled_at=datetime(2026, 3, 3, 11, tzinfo=UTC))])
+    assert "r-q3" not in set(build_review_queue(gold, later, reopened=reopened)["review_key"])
