@@ -39,8 +39,7 @@ def dbt_executable() -> str:
 def project_files(project_dir: Path) -> Iterable[Path]:
     """Every file whose change changes the manifest: project and profile config, models, macros, seeds
     (including the seed paths outside the project, such as the packaged reference dimensions)."""
-    yield project_dir / "dbt_project.yml"
-    yield project_dir / "profiles.yml"
+    yield from (p for p in (project_dir / "dbt_project.yml", project_dir / "profiles.yml") if p.is_file())
     folders = [project_dir / name for name in ("models", "macros", "seeds", "tests", "snapshots")]
     folders.append(project_dir.parent / "triage_platform" / "reference")
     for folder in folders:
@@ -53,7 +52,7 @@ def manifest_is_stale(project_dir: Path, manifest_path: Path) -> bool:
     if not manifest_path.is_file():
         return True
     built = manifest_path.stat().st_mtime
-    return any(path.stat().st_mtime > built for path in project_files(project_dir) if path.exists())
+    return any(path.stat().st_mtime > built for path in project_files(project_dir))
 
 
 def prune_run_folders(root: Path, keep: int) -> list[Path]:
