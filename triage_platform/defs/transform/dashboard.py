@@ -1,6 +1,7 @@
 """The ROI dashboard: a self-contained HTML report over the dbt ROI models, written under TRIAGE_HOME."""
 
 import dagster as dg
+import pandas as pd
 
 from triage_platform.defs.transform.dbt import DBT_OWNERS, DBT_POOL
 from triage_platform.lib.roi.dashboard import DASHBOARD_FILE, FIGURE_IDS, write_dashboard
@@ -41,7 +42,7 @@ def roi_dashboard(storage: TriageStorage) -> dg.MaterializeResult:
         if summary is None or measure not in summary.index:
             return None
         value = summary.loc[measure, "current_value"]
-        return None if value != value else round(float(value), 4)  # NaN → None
+        return None if pd.isna(value) else round(float(value), 4)
 
     return dg.MaterializeResult(
         metadata={

@@ -31,7 +31,8 @@ weekly_roi = dg.define_asset_job(
 )
 
 
-def _request_when_lake_ready(storage: TriageStorage, context: dg.ScheduleEvaluationContext):
+def _request_when_lake_ready(storage: TriageStorage) -> dg.RunRequest | dg.SkipReason:
+    """A run once the lake has every table the dbt sources read; a skip that says what is missing before."""
     missing = missing_source_tables(storage.paths.lake)
     if missing:
         return dg.SkipReason(f"the lake has no {', '.join(missing)} yet: nothing to roll up")
@@ -44,9 +45,9 @@ def _request_when_lake_ready(storage: TriageStorage, context: dg.ScheduleEvaluat
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
-def daily_roi_schedule(context: dg.ScheduleEvaluationContext, storage: TriageStorage):
+def daily_roi_schedule(storage: TriageStorage) -> dg.RunRequest | dg.SkipReason:
     """Every morning at 06:30 UTC, once yesterday's partitions are in: marts, ROI rollups, dashboard."""
-    return _request_when_lake_ready(storage, context)
+    return _request_when_lake_ready(storage)
 
 
 @dg.schedule(
@@ -55,6 +56,6 @@ def daily_roi_schedule(context: dg.ScheduleEvaluationContext, storage: TriageSto
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
-def weekly_roi_schedule(context: dg.ScheduleEvaluationContext, storage: TriageStorage):
+def weekly_roi_schedule(storage: TriageStorage) -> dg.RunRequest | dg.SkipReason:
     """Mondays at 07:00 UTC: the weekly ROI rollup and summary, and the dashboard, for the weekly review."""
-    return _request_when_lake_ready(storage, context)
+    return _request_when_lake_ready(storage)
