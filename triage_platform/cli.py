@@ -105,14 +105,25 @@ def run(landing: Path | None, no_llm: bool) -> None:
     click.echo(
         f"Discovered {len(plan.registered)} new file versions touching {len(plan.days)} day partitions."
     )
-    click.echo(format_summary(summarize_lake(settings.paths), report.seconds, len(report.failed_days)))
+    click.echo(
+        format_summary(
+            summarize_lake(settings.paths),
+            report.seconds,
+            len(report.failed_days),
+            dashboard=report.dashboard,
+        )
+    )
     if report.delivery is not None:
         click.echo(f"Alert delivery this run: {report.delivery.summary()}")
+    if report.roi_ok is False:
+        click.echo(
+            f"dbt / ROI dashboard FAILED (see the daily_roi run in the Dagster UI):\n{report.roi_log_tail}"
+        )
     click.echo(
         "\nOpen the Dagster UI on this instance and data: `make ui`, then http://127.0.0.1:3000 "
         f"(or: DAGSTER_HOME={settings.paths.dagster_home} dagster dev -w workspace.yaml)."
     )
-    if report.failed_days:
+    if report.failed_days or report.roi_ok is False:
         sys.exit(1)
 
 

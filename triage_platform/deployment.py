@@ -13,9 +13,11 @@ import os
 from typing import Any
 
 import dagster as dg
+from dagster_dbt import DbtCliResource
 from dagster_deltalake import AzureConfig, LocalConfig
 
 from triage_platform.io import TriageDeltaIOManager
+from triage_platform.lib.dbt import DBT_PROJECT_DIR, dbt_executable
 from triage_platform.resources import AlertingResource, AnnotatorResource, TriageStorage
 from triage_platform.settings import Settings
 
@@ -50,6 +52,8 @@ def resources_for(settings: Settings) -> dict[str, Any]:
             taxonomy_path=os.environ.get("TRIAGE_TAXONOMY"),
             use_llm=os.environ.get("TRIAGE_LLM", "on").lower() != "off",
         ),
+        # The dbt target follows TRIAGE_DBT_TARGET (profiles.yml): DuckDB locally, Databricks in prod.
+        "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
         "alerting": AlertingResource(
             home=str(settings.paths.home),
             dagster_url=settings.webserver_url,

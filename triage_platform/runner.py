@@ -6,6 +6,8 @@ project-local Dagster instance, so every run shows up in the Dagster UI afterwar
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import time
@@ -17,10 +19,12 @@ from pathlib import Path
 import dagster as dg
 
 from triage_platform.lib.alerts.delivery import DeliveryReport
+from triage_platform.lib.dbt import missing_source_tables
 from triage_platform.lib.ingest.discovery import decode_cursor, encode_cursor
 from triage_platform.lib.ingest.plan import IngestionPlan, discover_new_files
 from triage_platform.lib.ingest.registry import LandingRegistry
 from triage_platform.lib.paths import TriagePaths
+from triage_platform.lib.roi.dashboard import DASHBOARD_FILE
 from triage_platform.settings import Settings
 
 INSTANCE_YAML = """\
@@ -34,6 +38,7 @@ run_monitoring:
   enabled: true
 """
 MEDALLION_JOB = "medallion_job"
+ROI_JOB = "daily_roi"
 # Runs are recorded in full in the instance (see the UI); the terminal only gets warnings and errors.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -59,6 +64,10 @@ class RunReport:
     plan: IngestionPlan
     day_results: dict[date, bool] = field(default_factory=dict)
     delivery: DeliveryReport | None = None
+    roi_ok: bool | None = None
+    """Whether the dbt models and the ROI dashboard were rebuilt (None: not attempted)."""
+    roi_log_tail: str = ""
+    dashboard: Path | None = None
     seconds: float = 0.0
 
     @property
@@ -97,8 +106,28 @@ def run_available_now(
             progress(f"  {day}: {'ok' if result.success else 'FAILED'} (run {result.run_id[:8]})")
     # The same delivery code as the alert sensor, so a one-shot run notifies too.
     report.delivery = definitions.resources["alerting"].deliver()
+    dashboard = paths.reports / DASHBOARD_FILE
+    if (plan.days or not dashboard.exists()) and not missing_source_tables(paths.lake):
+        report.roi_ok, report.roi_log_tail = run_roi(definitions, instance)
+        if progress:
+            progress(f"  dbt marts, ROI rollups and dashboard: {'ok' if report.roi_ok else 'FAILED'}")
+    report.dashboard = dashboard if dashboard.exists() else None
     report.seconds = time.monotonic() - started
     return report
+
+
+def run_roi(definitions: dg.Definitions, instance: dg.DagsterInstance) -> tuple[bool, str]:
+    """The `daily_roi` job (every dbt model, seed and test, then the dashboard) in this instance. dbt's
+    own log lines go to the run's logs, not the terminal; the tail is returned for a failed run."""
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        result = definitions.resolve_job_def(ROI_JOB).execute_in_process(
+            instance=instance,
+            run_config=QUIET_CONSOLE,
+            tags={"triage/trigger": "triage_run"},
+            raise_on_error=False,
+        )
+    return result.success, "" if result.success else captured.getvalue()[-3000:]
 
 
 def report_json(report: RunReport) -> str:
@@ -107,6 +136,8 @@ def report_json(report: RunReport) -> str:
             "new_file_versions": len(report.plan.registered),
             "days": [d.isoformat() for d in report.plan.days],
             "failed_days": [d.isoformat() for d in report.failed_days],
+            "roi_ok": report.roi_ok,
+            "dashboard": str(report.dashboard) if report.dashboard else None,
             "seconds": round(report.seconds, 1),
         }
     )

@@ -64,3 +64,23 @@ def test_dagster_definitions_validate_passes(triage_home: Path) -> None:
         timeout=180,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dbt_models_are_assets_under_the_lake_tables_with_their_tests_as_checks(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    staging = graph.get(dg.AssetKey(["staging", "stg_reviews"]))
+    assert staging.parent_keys == {dg.AssetKey(["gold", "reviews"]), dg.AssetKey(["silver", "annotations"])}
+    assert graph.get(dg.AssetKey(["staging", "stg_alerts"])).parent_keys == {dg.AssetKey(["gold", "alerts"])}
+    summary = graph.get(dg.AssetKey(["roi", "roi_summary"]))
+    assert summary.group_name == "roi" and summary.description and summary.owners == ["team:analytics"]
+    assert graph.get(dg.AssetKey(["marts", "top_defect_themes"])).group_name == "marts"
+    dashboard = graph.get(dg.AssetKey(["roi", "dashboard"]))
+    assert dg.AssetKey(["roi", "roi_summary"]) in dashboard.parent_keys
+    check_names = {key.name for key in graph.asset_check_keys if key.asset_key == summary.key}
+    assert "unique_roi_summary_measure" in check_names
+
+
+def test_roi_jobs_and_schedules_are_registered(defs: dg.Definitions) -> None:
+    assert defs.resolve_schedule_def("daily_roi_schedule").job_name == "daily_roi"
+    assert defs.resolve_schedule_def("weekly_roi_schedule").job_name == "weekly_roi"
+    assert defs.resolve_schedule_def("weekly_roi_schedule").cron_schedule == "0 7 * * 1"

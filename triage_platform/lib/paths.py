@@ -50,6 +50,21 @@ class TriagePaths:
     def quarantine_table(self) -> Path:
         return self.quarantine / "records"
 
+    @property
+    def warehouse(self) -> Path:
+        """The DuckDB file the local dbt target builds (dbt_project/profiles.yml)."""
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def reports(self) -> Path:
+        """Rendered reports, e.g. the ROI dashboard (reports/roi.html)."""
+        return self.home / "reports"
+
+    @property
+    def dbt_runs(self) -> Path:
+        """Per-run dbt target folders (compiled SQL, run results, logs) of the dbt assets."""
+        return self.home / "dbt" / "runs"
+
     def table(self, layer: str, name: str) -> Path:
         return self.lake / layer / name
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -70,7 +71,9 @@ def summarize_lake(paths: TriagePaths) -> LakeSummary:
     return summary
 
 
-def format_summary(summary: LakeSummary, seconds: float, failed_days: int = 0) -> str:
+def format_summary(
+    summary: LakeSummary, seconds: float, failed_days: int = 0, dashboard: Path | None = None
+) -> str:
     lines = ["", "Review triage: run summary", "=" * 26, "Rows per table:"]
     lines += [f"  {name:<22}{rows:>9,}" for name, rows in summary.table_rows.items()]
     lines += [
@@ -105,5 +108,7 @@ def format_summary(summary: LakeSummary, seconds: float, failed_days: int = 0) -
         lines.append("Spikes in gold/issue_daily: none")
     if failed_days:
         lines.append(f"FAILED day partitions: {failed_days} (see the Dagster UI)")
+    if dashboard is not None:
+        lines.append(f"ROI dashboard (dbt marts and ROI rollups, baseline vs current period): {dashboard}")
     lines.append(f"Time taken: {seconds:.1f} s")
     return "\n".join(lines)

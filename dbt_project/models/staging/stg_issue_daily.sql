@@ -1,4 +1,5 @@
--- Daily issue counts with the product dimension attached (the start of the ROI marts).
+-- Daily issue counts per issue type, product family and region, as gold/issue_daily computes them (the
+-- counts spike detection reads).
 select
     d.day,
     d.issue_type,

@@ -1,0 +1,1 @@
+"""dbt marts and ROI rollups over the lake, the ROI dashboard, and the daily/weekly ROI jobs."""

@@ -1,0 +1,1 @@
+"""ROI reporting: the dashboard over the dbt ROI models (pure Python, no Dagster)."""
