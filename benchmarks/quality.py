@@ -177,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-cv", action="store_true", help="held-out numbers only (faster)")
     parser.add_argument("--augment", action="store_true", help="also train with external examples")
     parser.add_argument("--no-airline", action="store_true")
+    parser.add_argument("--details", action="store_true", help="print each setting's per-category report")
     parser.add_argument(
         "--embedding", help="also run the airline task with this embedding (e.g. use-multilingual-v3)"
     )
@@ -204,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         start = time.perf_counter()
         report = run()
         rows.append(_row(setting, report, time.perf_counter() - start, target))
+        if args.details:
+            print(report.render(setting))
         print(render(rows[-1:]).splitlines()[-1], flush=True)
 
     default = ModelConfig()

@@ -20,6 +20,7 @@ the same annotations to both stages (`FeatureBuilder.transform(items, rule_annot
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -91,6 +92,45 @@ def get_embedder(name: str) -> Embedder:
     return factory()
 
 
+DEFAULT_CUE_WINDOWS: tuple[tuple[str, str], ...] = (
+    (
+        "price",
+        r"pric|expens|cost|worth|money|\$|\bsale\b|\bpay|paid|cheap|valor|preco|caro\b|frete|subscri|dinheiro"
+        r"|bucks|barat|\bfee\b|charg",
+    ),
+    (
+        "service",
+        r"service|support|custom|contact|respon|reply|answer|atendimento|resposta|retorno|contato|e-?mail"
+        r"|\bchat|\bcall|ligu|ligar|agent|seller|vendedor|loja",
+    ),
+    (
+        "setup",
+        r"set ?up|install|\bpair|connect|wifi|\bapp\b|instruc|manual|configur|figure|hard to|easy to|dificil"
+        r"|facil|conect|instala",
+    ),
+    (
+        "quality",
+        r"fabric|material|quality|qualidade|\blook|colou?r|picture|photo|foto|cheap|thin|see.?through|tecido"
+        r"|\bcor\b|diferente",
+    ),
+)
+"""Cue windows of the default feature set: (name, regular expression on the folded text). Each becomes a
+TF-IDF block of the text around its matches (`cue_window_chars` either side), so a price remark buried in a
+long review ("...the fabric felt cheap for the price...") is seen in its own context instead of being
+diluted by the rest of the review. English and Portuguese cues of the four aspects whose categories
+(pricing_concern, customer_service, ease_of_use, not_as_described) are most often a side remark."""
+
+
+def cue_texts(texts: Sequence[str], pattern: re.Pattern[str], width: int) -> list[str]:
+    """For each (folded) text, the `width`-character windows around every match of `pattern`, joined."""
+    out = []
+    for text in texts:
+        out.append(
+            " | ".join(text[max(0, m.start() - width) : m.end() + width] for m in pattern.finditer(text))
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class FeatureConfig:
     """Which blocks the model uses and how they are built (stored in the model manifest)."""
@@ -104,17 +144,29 @@ class FeatureConfig:
     rules_weight: float = 1.0
     embedding: str | None = None
     embedding_weight: float = 1.0
+    cue_windows: tuple[tuple[str, str], ...] | None = DEFAULT_CUE_WINDOWS
+    """Cue-window blocks (see `DEFAULT_CUE_WINDOWS`); None for none."""
+    cue_window_chars: int = 50
+    max_cue_features: int | None = 30_000
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureConfig:
+        """A stored config; one saved before cue windows existed has none (its model has no such block)."""
         values = dict(data)
         for key in ("word_ngrams", "char_ngrams"):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
+        if data:
+            values.setdefault("cue_windows", None)
+        if values.get("cue_windows") is not None:
+            values["cue_windows"] = tuple((str(n), str(p)) for n, p in values["cue_windows"])
         return cls(**values)
+
+    def cue_patterns(self) -> list[re.Pattern[str]]:
+        return [re.compile(pattern) for _name, pattern in self.cue_windows or ()]
 
 
 def item_text(item: AnnotationInput) -> str:
@@ -142,10 +194,13 @@ class TfidfBlock:
     idf: np.ndarray
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        if self.idf.size == 0:  # nothing was kept (e.g. a cue no training text matched)
+            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
         return _tfidf(self.vectorizer.transform(texts), self.idf)
 
     def state(self) -> dict[str, Any]:
-        vocabulary = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.__getitem__)
+        kept = getattr(self.vectorizer, "vocabulary_", None) or self.vectorizer.vocabulary or {}
+        vocabulary = sorted(kept, key=kept.__getitem__)
         return {
             "analyzer": self.vectorizer.analyzer,
             "ngram_range": list(self.vectorizer.ngram_range),
@@ -166,7 +221,7 @@ def _counter(
     vectorizer = CountVectorizer(
         analyzer=analyzer, ngram_range=ngram_range, lowercase=False, vocabulary=vocabulary, dtype=np.float32
     )
-    if vocabulary is not None:
+    if vocabulary:
         vectorizer._validate_vocabulary()  # a fixed vocabulary needs no fit
     return vectorizer
 
@@ -214,6 +269,7 @@ class FeatureBuilder:
     sources: tuple[str, ...] = ()
     word: TfidfBlock | None = None
     char: TfidfBlock | None = None
+    cues: tuple[TfidfBlock, ...] = ()
     embedder: Embedder | None = field(default=None, repr=False)
 
     def transform(
@@ -229,6 +285,10 @@ class FeatureBuilder:
             blocks.append(self.word.transform(texts))
         if self.char is not None:
             blocks.append(self.char.transform(texts))
+        if self.cues:
+            width = self.config.cue_window_chars
+            for block, pattern in zip(self.cues, self.config.cue_patterns(), strict=True):
+                blocks.append(block.transform(cue_texts(texts, pattern, width)))
         if self.config.use_rules:
             if rule_annotations is None or len(rule_annotations) != len(items):
                 raise ValueError("the rules block needs one rules annotation per item")
@@ -251,6 +311,7 @@ class FeatureBuilder:
             "sources": list(self.sources),
             "word": self.word.state() if self.word is not None else None,
             "char": self.char.state() if self.char is not None else None,
+            "cues": [block.state() for block in self.cues],
         }
 
     @classmethod
@@ -263,6 +324,7 @@ class FeatureBuilder:
             sources=tuple(state["sources"]),
             word=TfidfBlock.from_state(state["word"]) if state.get("word") else None,
             char=TfidfBlock.from_state(state["char"]) if state.get("char") else None,
+            cues=tuple(TfidfBlock.from_state(block) for block in state.get("cues") or ()),
         )
 
 
@@ -287,18 +349,25 @@ class TrainingFeatures:
         self.items = list(items)
         texts = [item_text(i) for i in self.items]
         self.sources = tuple(sorted({i.source for i in self.items if i.source}))
-        self._blocks: list[tuple[str, sp.csr_matrix, list[str], tuple[int, int], int | None]] = []
-        for kind, ngrams, limit in (
-            ("word", config.word_ngrams, config.max_word_features),
-            ("char_wb", config.char_ngrams, config.max_char_features),
-        ):
+        self._blocks: list[tuple[str, str, sp.csr_matrix, list[str], tuple[int, int], int | None]] = []
+        sources: list[tuple[str, str, Sequence[str], tuple[int, int] | None, int | None]] = [
+            ("word", "word", texts, config.word_ngrams, config.max_word_features),
+            ("char", "char_wb", texts, config.char_ngrams, config.max_char_features),
+        ]
+        for (name, _pattern), compiled in zip(config.cue_windows or (), config.cue_patterns(), strict=True):
+            windows = cue_texts(texts, compiled, config.cue_window_chars)
+            sources.append((f"cue:{name}", "char_wb", windows, (2, 5), config.max_cue_features))
+        for name, kind, documents, ngrams, limit in sources:
             if ngrams:
                 counter = _counter(kind, tuple(ngrams))
-                counts = sp.csr_matrix(counter.fit_transform(texts))
-                vocabulary = [""] * len(counter.vocabulary_)
-                for term, index in counter.vocabulary_.items():
-                    vocabulary[index] = term
-                self._blocks.append((kind, counts, vocabulary, tuple(ngrams), limit))
+                try:
+                    counts = sp.csr_matrix(counter.fit_transform(documents))
+                    vocabulary = [""] * len(counter.vocabulary_)
+                    for term, index in counter.vocabulary_.items():
+                        vocabulary[index] = term
+                except ValueError:  # empty vocabulary (e.g. no text matches a cue): an empty block
+                    counts, vocabulary = sp.csr_matrix((len(documents), 0), dtype=np.float32), []
+                self._blocks.append((name, kind, counts, vocabulary, tuple(ngrams), limit))
         self.rules_dense: np.ndarray | None = None
         if config.use_rules:
             if rule_annotations is None or len(rule_annotations) != len(self.items):
@@ -319,7 +388,7 @@ class TrainingFeatures:
         """Feature matrices of `fit_rows` and of each `apply_rows`, fitted on `fit_rows` alone."""
         groups = [fit_rows, *apply_rows]
         parts: list[list[sp.spmatrix]] = [[] for _ in groups]
-        for kind, counts, _vocabulary, _ngrams, limit in self._blocks:
+        for _name, kind, counts, _vocabulary, _ngrams, limit in self._blocks:
             keep, idf, _ = _fit_block(counts[fit_rows], [], kind, _ngrams, self.config.min_df, limit)
             for part, rows in zip(parts, groups, strict=True):
                 part.append(_tfidf(counts[rows][:, keep], idf))
@@ -335,16 +404,20 @@ class TrainingFeatures:
     def builder(self) -> tuple[FeatureBuilder, sp.csr_matrix]:
         """The inference-time `FeatureBuilder` fitted on every row, and the matrix of every row."""
         all_rows = np.arange(len(self.items))
-        blocks: dict[str, TfidfBlock | None] = {"word": None, "char_wb": None}
-        for kind, counts, vocabulary, ngrams, limit in self._blocks:
+        blocks: dict[str, TfidfBlock | None] = {"word": None, "char": None}
+        for name, kind, counts, vocabulary, ngrams, limit in self._blocks:
             _, _, block = _fit_block(counts, vocabulary, kind, ngrams, self.config.min_df, limit)
-            blocks[kind] = block
+            if block is None:  # an empty block: a vectorizer with an empty vocabulary keeps the layout
+                block = TfidfBlock(_counter(kind, ngrams, {}), np.zeros(0, dtype=np.float32))
+            blocks[name] = block
+        cue_names = [f"cue:{name}" for name, _pattern in self.config.cue_windows or ()]
         builder = FeatureBuilder(
             config=self.config,
             taxonomy_ids=self.taxonomy_ids,
             sources=self.sources,
             word=blocks["word"],
-            char=blocks["char_wb"],
+            char=blocks["char"],
+            cues=tuple(blocks[name] for name in cue_names),  # type: ignore[misc]
             embedder=self.embedder,
         )
         return builder, self.matrices(all_rows)[0]
@@ -420,6 +493,7 @@ def _min_df(min_df: int, n_docs: int) -> int:
 
 
 __all__ = [
+    "DEFAULT_CUE_WINDOWS",
     "EMBEDDERS",
     "FEATURE_LANGUAGES",
     "MAX_FEATURE_CHARS",
@@ -430,6 +504,7 @@ __all__ = [
     "TrainingFeatures",
     "UseMultilingualEmbedder",
     "base_language",
+    "cue_texts",
     "get_embedder",
     "item_text",
     "register_embedder",

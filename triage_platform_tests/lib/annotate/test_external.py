@@ -18,6 +18,7 @@ from triage_platform.lib.annotate.external import (
     DTEKT_FILE,
     FLIPKART_FILE,
     OLIST_FILE,
+    SOURCES,
     load_external,
 )
 from triage_platform.lib.annotate.model import ModelConfig, TriageModel
@@ -93,7 +94,7 @@ def data_root(tmp_path: Path) -> Path:
 
 def test_readers_map_votes_and_claims_to_partial_labels(data_root: Path, taxonomy: Taxonomy) -> None:
     dev_text = "Produto chegou quebrado e a loja não responde nada mesmo!"
-    external = load_external(data_root, taxonomy, exclude_texts=[dev_text])
+    external = load_external(data_root, taxonomy, tuple(SOURCES), exclude_texts=[dev_text])
     by_text = {x.example.text: x for x in external}
     assert set(by_text) == {
         "o pedido chegou atrasado duas semanas",
@@ -183,10 +184,11 @@ def test_cli_train_with_external_examples(data_root: Path, tmp_path: Path, taxon
         ["train", "--labels", str(labels), "--out", str(out), "--augment-from", str(data_root)],
     )
     assert result.exit_code == 0, result.output
-    assert "Adding 7 external examples" in result.output
+    assert "Adding 3 external examples" in result.output  # default sources: the fraud ones
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["augmentation"]["n_examples"] == 7
-    assert manifest["augmentation"]["by_origin"] == {"dtekt": 2, "flipkart": 1, "olist": 4}
+    assert manifest["augmentation"]["n_examples"] == 3
+    assert manifest["augmentation"]["by_origin"] == {"dtekt": 2, "flipkart": 1}
+    assert manifest["augmentation"]["positives"] == {"fraud_suspicion": 2}
     bad = CliRunner().invoke(
         main,
         [
@@ -207,7 +209,9 @@ def test_cli_train_with_external_examples(data_root: Path, tmp_path: Path, taxon
 def test_per_category_C_is_picked_from_the_grid_and_stored(tmp_path: Path) -> None:
     from triage_platform.lib.annotate.model import _average_precision
 
-    assert _average_precision(np.array([0.9, 0.8, 0.1]), np.array([1, 0, 1])) == pytest.approx((1 + 2 / 3) / 2)
+    assert _average_precision(np.array([0.9, 0.8, 0.1]), np.array([1, 0, 1])) == pytest.approx(
+        (1 + 2 / 3) / 2
+    )
     assert _average_precision(np.array([0.2, 0.1]), np.array([0, 0])) == 0.0
     examples = airline_examples(160, seed=6)
     model = TriageModel.train(examples, AIRLINE, ModelConfig(C_grid=(0.25, 4.0), cv_folds=3))
@@ -216,3 +220,26 @@ def test_per_category_C_is_picked_from_the_grid_and_stored(tmp_path: Path) -> No
     loaded = TriageModel.load(model.save(tmp_path / "grid"), AIRLINE)
     assert loaded.config.C_grid == (0.25, 4.0)
     assert model.metrics["oof"]["macro_f1"] > 0.8
+
+
+@pytest.mark.shared_data
+def test_real_external_sources_never_hold_a_labeled_text(taxonomy: Taxonomy) -> None:
+    """On the real data sets: every source yields examples, and none of them is (part of) a dev review,
+    although dev.jsonl holds reviews drawn from the same files (dtekt-dev, flipkart-dev, amzphone-dev)."""
+    from triage_platform.lib.annotate.external import _normalise
+    from triage_platform.lib.annotate.labels import load_labels
+    from triage_platform_tests.conftest import shared_path
+
+    dev = load_labels(shared_path("data/labels/dev.jsonl"), taxonomy)
+    root = shared_path("data/safety_and_fraud").parent
+    everything = load_external(root, taxonomy, tuple(SOURCES))
+    kept = load_external(root, taxonomy, tuple(SOURCES), exclude_texts=[e.text for e in dev])
+    origins = {x.origin for x in kept}
+    assert {"olist", "dtekt", "amazon-phones", "flipkart"} <= origins
+    assert len(kept) < len(everything)  # dev texts were found in the sources and dropped
+    dev_texts = [_normalise(e.text) for e in dev]
+    for item in kept:
+        text = _normalise(item.example.text)
+        assert not any(
+            text == d or (len(text) >= 30 and text in d) or (len(d) >= 30 and d in text) for d in dev_texts
+        )
