@@ -146,7 +146,7 @@ class FeatureConfig:
     embedding_weight: float = 1.0
     cue_windows: tuple[tuple[str, str], ...] | None = DEFAULT_CUE_WINDOWS
     """Cue-window blocks (see `DEFAULT_CUE_WINDOWS`); None for none."""
-    cue_window_chars: int = 50
+    cue_window_chars: int = 80
     max_cue_features: int | None = 30_000
 
     def to_dict(self) -> dict[str, Any]:
