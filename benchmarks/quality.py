@@ -210,7 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(render(rows[-1:]).splitlines()[-1], flush=True)
 
     default = ModelConfig()
-    baseline = ModelConfig(features=FeatureConfig(use_rules=False), thresholds="fixed", class_weight=None)
+    baseline = ModelConfig(  # plain TF-IDF word+char n-grams + logistic regression, threshold 0.5
+        features=FeatureConfig(use_rules=False, cue_windows=None), thresholds="fixed", class_weight=None
+    )
     print(f"quality on {dev_path} ({len(dev)} reviews)\n")
     print(render([]))
     train_baseline = trainer(taxonomy, baseline)

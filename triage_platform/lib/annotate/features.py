@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -92,33 +92,11 @@ def get_embedder(name: str) -> Embedder:
     return factory()
 
 
-DEFAULT_CUE_WINDOWS: tuple[tuple[str, str], ...] = (
-    (
-        "price",
-        r"pric|expens|cost|worth|money|\$|\bsale\b|\bpay|paid|cheap|valor|preco|caro\b|frete|subscri|dinheiro"
-        r"|bucks|barat|\bfee\b|charg",
-    ),
-    (
-        "service",
-        r"service|support|custom|contact|respon|reply|answer|atendimento|resposta|retorno|contato|e-?mail"
-        r"|\bchat|\bcall|ligu|ligar|agent|seller|vendedor|loja",
-    ),
-    (
-        "setup",
-        r"set ?up|install|\bpair|connect|wifi|\bapp\b|instruc|manual|configur|figure|hard to|easy to|dificil"
-        r"|facil|conect|instala",
-    ),
-    (
-        "quality",
-        r"fabric|material|quality|qualidade|\blook|colou?r|picture|photo|foto|cheap|thin|see.?through|tecido"
-        r"|\bcor\b|diferente",
-    ),
-)
-"""Cue windows of the default feature set: (name, regular expression on the folded text). Each becomes a
-TF-IDF block of the text around its matches (`cue_window_chars` either side), so a price remark buried in a
-long review ("...the fabric felt cheap for the price...") is seen in its own context instead of being
-diluted by the rest of the review. English and Portuguese cues of the four aspects whose categories
-(pricing_concern, customer_service, ease_of_use, not_as_described) are most often a side remark."""
+TAXONOMY_CUES = "taxonomy"
+"""`FeatureConfig.cue_windows` value meaning: the cue windows the taxonomy declares (its `cue_windows`; the
+default taxonomy has price, service, setup and quality cues in English and Portuguese, a custom taxonomy
+none unless it declares its own). Resolved to the concrete cues when a model is trained
+(`FeatureConfig.resolved`), so a saved model never depends on the taxonomy file's current cues."""
 
 
 def cue_texts(texts: Sequence[str], pattern: re.Pattern[str], width: int) -> list[str]:
@@ -144,8 +122,11 @@ class FeatureConfig:
     rules_weight: float = 1.0
     embedding: str | None = None
     embedding_weight: float = 1.0
-    cue_windows: tuple[tuple[str, str], ...] | None = DEFAULT_CUE_WINDOWS
-    """Cue-window blocks (see `DEFAULT_CUE_WINDOWS`); None for none."""
+    cue_windows: tuple[tuple[str, str], ...] | Literal["taxonomy"] | None = TAXONOMY_CUES
+    """Cue-window blocks: (name, regular expression on the folded text) pairs; each becomes a TF-IDF block
+    of the text around its matches (`cue_window_chars` either side), so a remark buried in a long review
+    ("...the fabric felt cheap for the price...") is seen in its own context instead of being diluted by
+    the rest. `"taxonomy"` (default): the taxonomy's `cue_windows`; None: no such block."""
     cue_window_chars: int = 80
     max_cue_features: int | None = 30_000
 
@@ -161,12 +142,23 @@ class FeatureConfig:
                 values[key] = tuple(values[key])
         if data:
             values.setdefault("cue_windows", None)
-        if values.get("cue_windows") is not None:
+        if values.get("cue_windows") not in (None, TAXONOMY_CUES):
             values["cue_windows"] = tuple((str(n), str(p)) for n, p in values["cue_windows"])
         return cls(**values)
 
+    def resolved(self, taxonomy_cues: Mapping[str, str] | None) -> FeatureConfig:
+        """This config with `"taxonomy"` cue windows replaced by the taxonomy's (None when it has none)."""
+        if self.cue_windows != TAXONOMY_CUES:
+            return self
+        return replace(self, cue_windows=tuple(taxonomy_cues.items()) if taxonomy_cues else None)
+
+    @property
+    def cues(self) -> tuple[tuple[str, str], ...]:
+        """The concrete cue windows (none while still `"taxonomy"`, i.e. before `resolved`)."""
+        return self.cue_windows if isinstance(self.cue_windows, tuple) else ()
+
     def cue_patterns(self) -> list[re.Pattern[str]]:
-        return [re.compile(pattern) for _name, pattern in self.cue_windows or ()]
+        return [re.compile(pattern) for _name, pattern in self.cues]
 
 
 def item_text(item: AnnotationInput) -> str:
@@ -354,7 +346,7 @@ class TrainingFeatures:
             ("word", "word", texts, config.word_ngrams, config.max_word_features),
             ("char", "char_wb", texts, config.char_ngrams, config.max_char_features),
         ]
-        for (name, _pattern), compiled in zip(config.cue_windows or (), config.cue_patterns(), strict=True):
+        for (name, _pattern), compiled in zip(config.cues, config.cue_patterns(), strict=True):
             windows = cue_texts(texts, compiled, config.cue_window_chars)
             sources.append((f"cue:{name}", "char_wb", windows, (2, 5), config.max_cue_features))
         for name, kind, documents, ngrams, limit in sources:
@@ -410,7 +402,7 @@ class TrainingFeatures:
             if block is None:  # an empty block: a vectorizer with an empty vocabulary keeps the layout
                 block = TfidfBlock(_counter(kind, ngrams, {}), np.zeros(0, dtype=np.float32))
             blocks[name] = block
-        cue_names = [f"cue:{name}" for name, _pattern in self.config.cue_windows or ()]
+        cue_names = [f"cue:{name}" for name, _pattern in self.config.cues]
         builder = FeatureBuilder(
             config=self.config,
             taxonomy_ids=self.taxonomy_ids,
@@ -493,10 +485,10 @@ def _min_df(min_df: int, n_docs: int) -> int:
 
 
 __all__ = [
-    "DEFAULT_CUE_WINDOWS",
     "EMBEDDERS",
     "FEATURE_LANGUAGES",
     "MAX_FEATURE_CHARS",
+    "TAXONOMY_CUES",
     "Embedder",
     "FeatureBuilder",
     "FeatureConfig",

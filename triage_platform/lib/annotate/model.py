@@ -471,6 +471,7 @@ class TriageModel:
         `augment_info` (e.g. sources and counts) is stored in the manifest under `augmentation`.
         """
         config = config or ModelConfig()
+        config = replace(config, features=config.features.resolved(taxonomy.cue_windows))
         if not examples:
             raise ValueError("cannot train a model on no examples")
         n_real = len(examples)
