@@ -1,10 +1,13 @@
 """Features of the local model (stage 2): what a review looks like to the per-category classifiers.
 
-One sparse row per review, the horizontal stack of up to four blocks:
+One sparse row per review, the horizontal stack of these blocks:
 
 - `word`: TF-IDF of word 1-2grams of the folded text (lowercase, accents stripped: `rules.fold`), sublinear tf;
 - `char`: TF-IDF of character 2-5grams inside word boundaries (`char_wb`): robust to typos, inflection
   and the Portuguese/English mix of the data, and the block that carries most of the signal;
+- `cue:<name>` (one per cue window the taxonomy declares, e.g. price, service, setup, quality): TF-IDF of
+  character 2-5grams of the text around the cue's matches, so a side remark ("not worth the price") is seen
+  in its own context instead of diluted by a long review (see `FeatureConfig.cue_windows`);
 - `rules`: what the rules stage said about the review (one 0/1 column per category hit, the hit's rules
   confidence, the rules severity and sentiment, whether it asked for a human) plus the metadata the text
   does not show: star rating (one-hot and scaled), source (one-hot over the sources seen in training),
