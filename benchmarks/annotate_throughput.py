@@ -6,8 +6,9 @@ the silver layer does, outside the timing. Each annotator runs single-process ov
 on `--workers` processes (default 2, the size of the platform's machines) over equal chunks, started
 before the clock and warmed up, so the number is the steady-state rate of the annotation step.
 
-The model is the seed model of the default taxonomy (trained here in a temporary TRIAGE_HOME): any
-trained model of the same configuration costs the same per review.
+The models are the seed model of the default taxonomy and a model of the default training configuration
+(with the cue-window blocks the seed model leaves out), both trained here in a temporary TRIAGE_HOME; the
+verdict is on the slower cascade.
 
     python -m benchmarks [--reviews 20000] [--workers 2]
 """
@@ -93,16 +94,28 @@ def _annotators(home: str) -> dict[str, Callable[[Sequence[Any]], Any]]:
         os.environ["TRIAGE_HOME"] = home
         from triage_platform.lib.annotate import RulesAnnotator, load_taxonomy
         from triage_platform.lib.annotate.cascade import CascadeAnnotator
-        from triage_platform.lib.annotate.seed import seed_model
+        from triage_platform.lib.annotate.model import ModelConfig, TriageModel
+        from triage_platform.lib.annotate.seed import seed_examples, seed_model
 
         taxonomy = load_taxonomy()
         rules = RulesAnnotator(taxonomy)
         model = seed_model(taxonomy, rules=rules)
         cascade = CascadeAnnotator(taxonomy, model, rules=rules)
+        # a model of the default training config (cue-window blocks on, unlike the seed model's), trained
+        # here on seed examples: what `triage train` produces costs the same per review
+        trained_dir = Path(home) / "bench-trained-model"
+        if (trained_dir / "manifest.json").is_file():
+            trained = TriageModel.load(trained_dir, taxonomy, rules=rules)
+        else:
+            examples = seed_examples(taxonomy, per_language=200)
+            trained = TriageModel.train(examples, taxonomy, ModelConfig(cv_folds=2), rules=rules)
+            trained.save(trained_dir)
+        trained_cascade = CascadeAnnotator(taxonomy, trained, rules=rules)
         _STATE["annotators"] = {
             "rules": rules.annotate,
             "model (incl. its rules features)": model.predict,
-            "cascade (rules + model)": cascade.annotate,
+            "cascade (rules + seed model)": cascade.annotate,
+            "cascade (rules + trained-config model)": trained_cascade.annotate,
         }
     return _STATE["annotators"]
 
@@ -161,11 +174,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"annotation throughput: {len(items):,} demo reviews (mean {chars:.0f} chars), cores {os.cpu_count()}"
     )
-    print(f"  data generated in {prepared:.1f} s; seed model built/loaded in {built:.1f} s")
+    print(f"  data generated in {prepared:.1f} s; models built/loaded in {built:.1f} s")
     print(f"  {'annotator':36s} {'1 process':>12s} {f'{args.workers} processes':>14s}")
     for name, single, parallel in results:
         print(f"  {name:36s} {single:10,.0f}/s {parallel:12,.0f}/s")
-    cascade = results[-1][2]
+    cascade = min(parallel for name, _single, parallel in results if name.startswith("cascade"))
     verdict = "meets" if cascade >= TARGET_CASCADE_PER_SECOND else "MISSES"
     print(
         f"  local cascade on {args.workers} processes: {cascade:,.0f}/s, {verdict} the {TARGET_CASCADE_PER_SECOND:,}/s target"

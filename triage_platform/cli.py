@@ -176,14 +176,45 @@ def annotate(
 @click.option("--labels", type=click.Path(path_type=Path, dir_okay=False, exists=True), required=True)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True)
 @TAXONOMY_OPTION
-def train(labels: Path, out_dir: Path, taxonomy_file: Path | None) -> None:
+@click.option(
+    "--augment-from",
+    "augment_root",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A data folder laid out like shared/data: its public labeled sets (see lib/annotate/external.py) "
+    "are read in place and added to training for the categories they label.",
+)
+@click.option(
+    "--augment-source",
+    "augment_sources",
+    multiple=True,
+    help="Which external sources to use with --augment-from (repeatable; default: all known).",
+)
+def train(
+    labels: Path,
+    out_dir: Path,
+    taxonomy_file: Path | None,
+    augment_root: Path | None,
+    augment_sources: tuple[str, ...],
+) -> None:
     """Train a local model from labeled examples (the format of shared/data/labels/dev.jsonl)."""
+    from triage_platform.lib.annotate.external import DEFAULT_SOURCES, augment_arguments, load_external
     from triage_platform.lib.annotate.labels import load_labels
     from triage_platform.lib.annotate.model import TriageModel
 
     taxonomy = _taxonomy(taxonomy_file)
     examples = load_labels(labels, taxonomy)
-    model = TriageModel.train(examples, taxonomy)
+    extra: dict = {}
+    if augment_root is not None:
+        sources = augment_sources or DEFAULT_SOURCES
+        try:
+            external = load_external(
+                augment_root, taxonomy, sources, exclude_texts=[e.text for e in examples]
+            )
+        except KeyError as error:
+            raise click.BadParameter(str(error.args[0]), param_hint="--augment-source") from None
+        extra = augment_arguments(external, sources)
+        click.echo(f"Adding {len(external)} external examples from {augment_root} ({', '.join(sources)})")
+    model = TriageModel.train(examples, taxonomy, **extra)
     model.save(out_dir)
     click.echo(f"Trained {model.version} on {len(examples)} examples ({taxonomy.fingerprint}) into {out_dir}")
 

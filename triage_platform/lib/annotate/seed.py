@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from triage_platform.lib.annotate.features import FeatureConfig
 from triage_platform.lib.annotate.labels import LabeledExample, training_data_hash
 from triage_platform.lib.annotate.model import MANIFEST_FILE, ModelConfig, ModelError, TriageModel
 from triage_platform.lib.annotate.rules import RulesAnnotator
@@ -37,8 +38,9 @@ SEED_PER_LANGUAGE = 700
 
 SEED_SOURCES = ("onsite_review", "app_store", "post_purchase_survey", "support_ticket", "marketplace")
 
-SEED_MODEL_CONFIG = ModelConfig(cv_folds=3, C=1.0, rules_union=0.7)
-"""Seed models: 3 folds instead of 5 (regular synthetic data; the build must stay fast), stronger
+SEED_MODEL_CONFIG = ModelConfig(features=FeatureConfig(cue_windows=None), cv_folds=3, C=1.0, rules_union=0.7)
+"""Seed models: no cue-window blocks (they add nothing on synthetic phrasing: 0.727 vs 0.729 macro-F1
+on dev), 3 folds instead of 5 (regular synthetic data; the build must stay fast), stronger
 regularisation (C=1) and every confident rules hit kept (`rules_union`): the synthetic phrasing is
 narrow, so on real reviews the model alone under-uses what the rules find (measured on the labeled dev
 set: macro-F1 0.695 with the default config, 0.72 with these; see the module docstring)."""

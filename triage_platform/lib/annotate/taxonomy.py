@@ -132,6 +132,23 @@ class Taxonomy(BaseModel):
     owners: dict[str, str] | None = Field(
         default=None, description="owner -> Slack channel, e.g. `#triage-x`."
     )
+    cue_windows: dict[str, str] | None = Field(
+        default=None,
+        description="Optional aspect cues of the local model: name -> regular expression on the lowercased, "
+        "accent-stripped text; the text around each match becomes a feature block of its own.",
+    )
+
+    @field_validator("cue_windows")
+    @classmethod
+    def _cues_compile(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        for name, pattern in (value or {}).items():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(
+                    f"cue_windows[{name!r}] is not a valid regular expression: {error}"
+                ) from None
+        return value
 
     @field_validator("version", mode="before")
     @classmethod

@@ -51,12 +51,14 @@ def report(held_out: tuple, taxonomy: Taxonomy) -> EvaluationReport:
 
 
 def test_held_out_quality(report: EvaluationReport, held_out: tuple) -> None:
-    """Measured when written: macro-F1 0.763 over the 8 categories with >= 10 held-out examples (target
-    0.80: not met; the rules alone score 0.763 on the same split, the plain TF-IDF baseline 0.575), micro
-    0.764, every such category's recall >= 0.78, safety_hazard 1.00, fraud_suspicion 0.80 (4 of 5)."""
-    assert held_out[3] < 30  # training time (about 3 s)
-    assert report.macro_f1 is not None and report.macro_f1 >= 0.74
-    assert report.micro_f1 >= 0.74
+    """Measured when written: macro-F1 0.802 over the 8 categories with >= 10 held-out examples (target
+    0.80; 0.763 before the taxonomy's cue windows; the plain TF-IDF baseline 0.575), micro 0.781, every
+    such category's recall >= 0.73, pricing_concern F1 0.70 (0.38 before), safety_hazard 1.00,
+    fraud_suspicion 0.80 (4 of 5). See docs/annotation-quality.md."""
+    assert held_out[3] < 30  # training time (about 4 s)
+    assert report.macro_f1 is not None and report.macro_f1 >= 0.78
+    assert report.categories["pricing_concern"].f1 >= 0.6
+    assert report.micro_f1 >= 0.75
     for category in report.macro_categories:
         assert report.categories[category].recall >= 0.70, category
     assert report.categories["safety_hazard"].recall >= 0.9

@@ -1,0 +1,288 @@
+"""Annotation quality on the real labeled data of ../shared (read in place, never copied into the repo).
+
+Prints the quality table of `docs/annotation-quality.md`: for each setting, macro-F1 (over categories with at
+least 10 gold examples in the scored set), the lowest recall among those categories, safety_hazard and
+fraud_suspicion recall (fraud's precision beside it).
+
+- held-out: trained on the stable 75% split of `labels/dev.jsonl` (`labels.stable_split`), scored on the
+  other 275 reviews (nothing about them is used for training, calibration or thresholds);
+- CV: 5 stable stratified folds over all 1,100 reviews (`labels.stable_folds`), predictions pooled;
+- zero labels: the seed model (examples the project writes itself) + rules, scored on all of dev;
+- airline: bring-your-own taxonomy of the complaint reasons (`negativereason`) of the negative tweets of
+  `twitter_us_airline_sentiment/Tweets.csv`, trained on its stable 75% split, scored on the rest;
+- `--augment`: the trained settings again with the external examples of `external.py` added to training
+  (the dev texts are excluded from them).
+
+Skips (exit 0, with the reason) when ../shared/data is absent, as in a user's clone.
+
+    python -m benchmarks.quality [--shared ../shared/data] [--no-cv] [--augment] [--embedding NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DEV_FILE = "labels/dev.jsonl"
+TWEETS_FILE = "twitter_us_airline_sentiment/Tweets.csv"
+
+TARGETS = {
+    "trained": "macro >= 0.80, recalls >= 0.70, safety & fraud >= 0.90",
+    "zero": "macro >= 0.60",
+    "airline": "macro >= 0.65",
+}
+
+
+@dataclass
+class Row:
+    setting: str
+    macro: float | None
+    lowest: tuple[str, float] | None
+    safety: float | None
+    fraud: tuple[float, float] | None
+    seconds: float
+    target: str = ""
+
+
+def _row(setting: str, report: Any, seconds: float, target: str = "") -> Row:
+    recalls = {c: report.categories[c].recall for c in report.macro_categories}
+    lowest = min(recalls.items(), key=lambda kv: kv[1]) if recalls else None
+    cats = report.categories
+    safety = cats["safety_hazard"].recall if "safety_hazard" in cats else None
+    fraud = (
+        (cats["fraud_suspicion"].recall, cats["fraud_suspicion"].precision)
+        if "fraud_suspicion" in cats
+        else None
+    )
+    return Row(setting, report.macro_f1, lowest, safety, fraud, seconds, target)
+
+
+def render(rows: Sequence[Row]) -> str:
+    lines = [
+        "| setting | macro-F1 | lowest recall (category) | safety recall | fraud recall (precision) | s | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        macro = f"{r.macro:.3f}" if r.macro is not None else "-"
+        lowest = f"{r.lowest[1]:.2f} ({r.lowest[0]})" if r.lowest else "-"
+        safety = f"{r.safety:.2f}" if r.safety is not None else "-"
+        fraud = f"{r.fraud[0]:.2f} ({r.fraud[1]:.2f})" if r.fraud else "-"
+        lines.append(
+            f"| {r.setting} | {macro} | {lowest} | {safety} | {fraud} | {r.seconds:.0f} | {r.target} |"
+        )
+    return "\n".join(lines)
+
+
+def airline_data(tweets: Path) -> tuple[Any, list[Any], dict[str, float]]:
+    """The airline-complaints taxonomy (one category per `negativereason`), its negative tweets, and the
+    crowd's `negativereason_confidence` of each tweet id (annotator agreement, for a diagnostic)."""
+    from triage_platform.lib.annotate import parse_taxonomy
+    from triage_platform.lib.annotate.labels import LabeledExample
+
+    with tweets.open(encoding="utf-8", newline="") as handle:
+        rows = [
+            r for r in csv.DictReader(handle) if r["airline_sentiment"] == "negative" and r["negativereason"]
+        ]
+
+    def category_id(reason: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "_", reason.lower().replace("'", "")).strip("_")
+
+    reasons = sorted({r["negativereason"] for r in rows})
+    taxonomy = parse_taxonomy(
+        {
+            "name": "airline-complaints",
+            "version": "1",
+            "categories": [{"id": category_id(x), "owner": "airline", "description": x} for x in reasons],
+        }
+    )
+    seen: set[str] = set()
+    examples = []
+    agreement = {r["tweet_id"]: float(r.get("negativereason_confidence") or 0) for r in rows}
+    for r in rows:
+        if r["tweet_id"] in seen:
+            continue
+        seen.add(r["tweet_id"])
+        reason = category_id(r["negativereason"])
+        examples.append(
+            LabeledExample(
+                id=r["tweet_id"],
+                source="social",
+                text=r["text"],
+                issue_types=(reason,),
+                primary_issue=reason,
+                sentiment="negative",
+                severity="medium",
+                language="en",
+            )
+        )
+    return taxonomy, examples, agreement
+
+
+Trainer = Callable[[Sequence[Any]], Any]
+
+
+def held_out(train: Trainer, examples: Sequence[Any], taxonomy: Any) -> Any:
+    from triage_platform.lib.annotate.labels import stable_split
+    from triage_platform.lib.annotate.metrics import evaluate
+
+    fit, held = stable_split(examples)
+    model = train(fit)
+    return evaluate(model.predict([e.to_input() for e in held]), held, taxonomy)
+
+
+def cross_validated(train: Trainer, examples: Sequence[Any], taxonomy: Any, k: int = 5) -> Any:
+    from triage_platform.lib.annotate.labels import stable_folds
+    from triage_platform.lib.annotate.metrics import evaluate
+
+    predictions = []
+    for fit, held in stable_folds(examples, k):
+        predictions += train(fit).predict([e.to_input() for e in held])
+    return evaluate(predictions, examples, taxonomy)
+
+
+def trainer(taxonomy: Any, config: Any, rules: Any = None, external: Sequence[Any] = ()) -> Trainer:
+    from triage_platform.lib.annotate.model import TriageModel
+
+    augment = [x.example for x in external]
+    known = [x.known for x in external] if external else None
+    augment_rules = (
+        rules.annotate([e.to_input() for e in augment]) if (rules is not None and augment) else None
+    )
+
+    def train(examples: Sequence[Any]) -> Any:
+        return TriageModel.train(
+            examples,
+            taxonomy,
+            config,
+            rules=rules,
+            augment=augment,
+            augment_known=known,
+            augment_rule_annotations=augment_rules,
+        )
+
+    return train
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared data folder")
+    parser.add_argument("--no-cv", action="store_true", help="held-out numbers only (faster)")
+    parser.add_argument("--augment", action="store_true", help="also train with external examples")
+    parser.add_argument("--no-airline", action="store_true")
+    parser.add_argument("--details", action="store_true", help="print each setting's per-category report")
+    parser.add_argument(
+        "--embedding", help="also run the airline task with this embedding (e.g. use-multilingual-v3)"
+    )
+    args = parser.parse_args(argv)
+
+    dev_path, tweets_path = args.shared / DEV_FILE, args.shared / TWEETS_FILE
+    if not dev_path.is_file():
+        print(f"SKIPPED: {dev_path} is absent (the shared labeled data is not part of the repository)")
+        return 0
+
+    from triage_platform.lib.annotate import RulesAnnotator, load_taxonomy
+    from triage_platform.lib.annotate.external import load_external
+    from triage_platform.lib.annotate.features import FeatureConfig
+    from triage_platform.lib.annotate.labels import load_labels, stable_split
+    from triage_platform.lib.annotate.metrics import evaluate
+    from triage_platform.lib.annotate.model import ModelConfig
+    from triage_platform.lib.annotate.seed import seed_examples
+
+    taxonomy = load_taxonomy()
+    rules = RulesAnnotator(taxonomy)
+    dev = load_labels(dev_path, taxonomy)
+    rows: list[Row] = []
+
+    def measure(setting: str, run: Callable[[], Any], target: str = "") -> None:
+        start = time.perf_counter()
+        report = run()
+        rows.append(_row(setting, report, time.perf_counter() - start, target))
+        if args.details:
+            print(report.render(setting))
+        print(render(rows[-1:]).splitlines()[-1], flush=True)
+
+    default = ModelConfig()
+    baseline = ModelConfig(  # plain TF-IDF word+char n-grams + logistic regression, threshold 0.5
+        features=FeatureConfig(use_rules=False, cue_windows=None), thresholds="fixed", class_weight=None
+    )
+    print(f"quality on {dev_path} ({len(dev)} reviews)\n")
+    print(render([]))
+    train_baseline = trainer(taxonomy, baseline)
+    train_default = trainer(taxonomy, default, rules)
+    measure("TF-IDF + LR baseline, held-out", lambda: held_out(train_baseline, dev, taxonomy))
+    measure("trained model, held-out", lambda: held_out(train_default, dev, taxonomy), TARGETS["trained"])
+    if not args.no_cv:
+        measure("trained model, 5-fold CV", lambda: cross_validated(train_default, dev, taxonomy))
+    if args.augment:
+        external = load_external(args.shared, taxonomy, exclude_texts=[e.text for e in dev])
+        print(f"(external examples: {len(external)})")
+        train_augmented = trainer(taxonomy, default, rules, external)
+        measure("trained + external examples, held-out", lambda: held_out(train_augmented, dev, taxonomy))
+        if not args.no_cv:
+            measure(
+                "trained + external examples, 5-fold CV",
+                lambda: cross_validated(train_augmented, dev, taxonomy),
+            )
+
+    def zero_labels() -> Any:
+        from triage_platform.lib.annotate.model import TriageModel
+        from triage_platform.lib.annotate.seed import SEED_MODEL_CONFIG
+
+        model = TriageModel.train(seed_examples(taxonomy), taxonomy, SEED_MODEL_CONFIG, rules=rules)
+        return evaluate(model.predict([e.to_input() for e in dev]), dev, taxonomy)
+
+    measure("zero labels: seed model + rules, all of dev", zero_labels, TARGETS["zero"])
+
+    if not args.no_airline:
+        if not tweets_path.is_file():
+            print(f"SKIPPED airline: {tweets_path} is absent")
+        else:
+            air_taxonomy, tweets, agreement = airline_data(tweets_path)
+            single = ModelConfig(min_issues=1, max_issues=1)
+            fit, held = stable_split(tweets)
+            start = time.perf_counter()
+            air_model = trainer(air_taxonomy, single)(fit)
+            predictions = air_model.predict([e.to_input() for e in held])
+            seconds = time.perf_counter() - start
+            rows.append(
+                _row(
+                    "airline reasons (BYO taxonomy), held-out",
+                    evaluate(predictions, held, air_taxonomy),
+                    seconds,
+                    TARGETS["airline"],
+                )
+            )
+            print(render(rows[-1:]).splitlines()[-1], flush=True)
+            # diagnostic, same model and predictions: the held-out tweets whose crowd label was unanimous
+            sure = [e for e in held if agreement.get(e.id, 0.0) >= 0.999]
+            rows.append(
+                _row(
+                    f"  same model, only the {len(sure)} held-out tweets with unanimous crowd labels",
+                    evaluate(predictions, sure, air_taxonomy),
+                    0.0,
+                )
+            )
+            print(render(rows[-1:]).splitlines()[-1], flush=True)
+            if args.embedding:
+                with_embedding = ModelConfig(
+                    min_issues=1, max_issues=1, features=FeatureConfig(embedding=args.embedding)
+                )
+                measure(
+                    f"airline reasons + {args.embedding}, held-out",
+                    lambda: held_out(trainer(air_taxonomy, with_embedding), tweets, air_taxonomy),
+                    TARGETS["airline"],
+                )
+    print("\n" + render(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
