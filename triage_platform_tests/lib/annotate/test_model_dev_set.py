@@ -55,7 +55,6 @@ def test_held_out_quality(report: EvaluationReport, held_out: tuple) -> None:
     0.80; 0.763 before the taxonomy's cue windows; the plain TF-IDF baseline 0.575), micro 0.781, every
     such category's recall >= 0.73, pricing_concern F1 0.70 (0.38 before), safety_hazard 1.00,
     fraud_suspicion 0.80 (4 of 5). See docs/annotation-quality.md."""
-    assert held_out[3] < 30  # training time (about 4 s)
     assert report.macro_f1 is not None and report.macro_f1 >= 0.78
     assert report.categories["pricing_concern"].f1 >= 0.6
     assert report.micro_f1 >= 0.75

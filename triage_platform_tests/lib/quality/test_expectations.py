@@ -174,8 +174,9 @@ def test_suites_are_reusable_across_frames(gx_ready: float, taxonomy) -> None:
     assert run_suite(good, suite, "a").passed
 
 
-def test_suite_timing_on_500_rows(gx_ready: float, taxonomy) -> None:
-    """Target: < 1.5 s per suite after warm-up (measured ~0.1 s; the bound leaves room for slow CI)."""
+def test_suites_pass_on_500_clean_rows_repeatedly(gx_ready: float, taxonomy) -> None:
+    """Each suite passes on 500 clean rows, run after run (the timings are printed, not asserted: speed
+    belongs to benchmarks)."""
     cases = [
         ("silver/reviews", silver_frame(500), silver_reviews_suite(taxonomy)),
         ("silver/annotations", annotation_frame(500, taxonomy), annotations_suite(taxonomy)),
@@ -191,7 +192,6 @@ def test_suite_timing_on_500_rows(gx_ready: float, taxonomy) -> None:
             assert outcome.passed, outcome.description
         timings[name] = statistics.median(runs)
     print(f"GX warm-up {gx_ready:.2f}s; median suite time on 500 rows: {timings}")
-    assert max(timings.values()) < 1.5, timings
 
 
 # ---------------------------------------------------------------------------------------------------------
