@@ -44,11 +44,16 @@ def prompt_version_with(few_shot: str | None) -> str:
     return f"{PROMPT_VERSION}+{few_shot}" if few_shot else PROMPT_VERSION
 
 
-def model_few_shot(folder: Path | None, taxonomy: Taxonomy) -> tuple[FewShotSelector | None, str | None]:
-    """The few-shot set stored with a model, and its version (None, None when it has none)."""
+def model_few_shot(
+    folder: Path | None, taxonomy: Taxonomy, model_version: str
+) -> tuple[FewShotSelector | None, str | None]:
+    """The few-shot set stored with the model `model_version` in `folder`, and its version (None, None
+    when the folder holds another model or no set)."""
     if folder is None or not (folder / FEW_SHOT_FILE).is_file():
         return None, None
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("model_version") != model_version:
+        return None, None
     selector = FewShotSelector.from_jsonl(folder / FEW_SHOT_FILE, taxonomy=taxonomy)
     return (selector if len(selector) else None), manifest.get("few_shot_version")
 
@@ -93,8 +98,8 @@ def build_annotator(
     model = resolve_model(taxonomy, home / "models", model_dir)
     llm = None
     if use_llm:
-        folder = model_dir if model_dir is not None else home / "models" / model.version
-        stored, stored_version = model_few_shot(folder, taxonomy)
+        folder = model_dir if model_dir is not None else ModelStore(home / "models").current()
+        stored, stored_version = model_few_shot(folder, taxonomy, model.version)
         llm = LLMStage.from_env(
             taxonomy,
             few_shot=stored if stored is not None else few_shot_examples(home / "labels", taxonomy),
