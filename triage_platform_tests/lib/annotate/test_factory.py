@@ -13,8 +13,8 @@ import pytest
 
 from triage_platform.lib.annotate.factory import FEW_SHOT_FILE, build_annotator
 from triage_platform.lib.annotate.registry import ModelStore
-from triage_platform.lib.annotate.seed import seed_examples, seed_model_dir
 from triage_platform.lib.annotate.schema import AnnotationInput
+from triage_platform.lib.annotate.seed import seed_examples, seed_model_dir
 from triage_platform.lib.annotate.taxonomy import load_taxonomy
 from triage_platform_tests.fakes.openai_server import FakeOpenAIServer, ServerError
 
