@@ -16,6 +16,7 @@ from triage_platform.lib.annotate.registry import ModelStore
 from triage_platform.lib.delta import read_table
 from triage_platform_tests.conftest import review, write_jsonl
 from triage_platform_tests.e2e.platform import Platform
+from triage_platform_tests.fakes.openai_server import FakeOpenAIServer
 
 TAXONOMY = """
 name: airline-test
@@ -262,3 +263,56 @@ def test_nightly_reprocess_keeps_the_old_annotation_in_history_and_updates_gold(
     left = schedule.evaluate_tick(context).run_requests or []
     low = (gold["confidence"] < 0.5).sum()
     assert [r.partition_key for r in left] == ([day] if low else [])
+
+
+def test_low_confidence_rows_go_to_the_llm_at_night_and_keep_their_first_annotation(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    labels = platform.paths.home / "labels"
+    write_labels(labels / "eval" / "eval.jsonl", examples(seed=2, per_category=15))
+    write_labels(labels / "train.jsonl", examples(seed=1, per_category=40))
+    assert promote(platform).success
+    model = ModelStore(platform.paths.models).current_version()
+    with FakeOpenAIServer() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
+        monkeypatch.setenv("TRIAGE_LLM_MODEL", "fake-model")
+        monkeypatch.setenv("TRIAGE_LLM_SHARE", "0")  # the daily build sends nothing to the LLM
+        day = "2026-03-01"
+        write_jsonl(
+            platform.landing / "social" / "posts.jsonl",
+            [
+                review("u1", day, "the plane was there"),
+                review("u2", day, "the crew lost track of time"),
+                review("late", day, "Flight delayed 6 hours (trip 8-1)"),
+            ],
+        )
+        platform.tick()
+        assert not server.requests
+        first = platform.table("silver", "annotations").set_index("review_key")
+        unsure = sorted(first.index[first["confidence"] < 0.5])
+        assert unsure and "social:late" not in unsure
+
+        job = platform.defs.resolve_job_def("nightly_reprocess")
+        assert job.execute_in_process(partition_key=day, instance=platform.instance).success
+        assert server.requests  # all the unsure rows went to the LLM, whatever the daily share
+        history = platform.table("silver", "annotations")
+        for key in unsure:
+            rows = history[history["review_key"] == key].sort_values("annotation_version")
+            assert list(rows["annotation_version"]) == [1, 2] and list(rows["is_current"]) == [False, True]
+            old, new = rows.iloc[0], rows.iloc[1]
+            assert (old["stage"], old["model_version"], old["confidence"]) == (
+                first.loc[key, "stage"],
+                model,
+                first.loc[key, "confidence"],
+            )  # the first annotation, still queryable
+            # the LLM picked its examples from the few-shot set weekly retraining stored with the model
+            few_shot = ModelStore(platform.paths.models).manifest(model)["few_shot_version"]
+            assert new["stage"] == "llm" and new["prompt_version"] == f"llm-batch-v1+{few_shot}"
+            assert new["annotation_reason"] == "reprocess:low_confidence"
+        assert list(history.loc[history["review_key"] == "social:late", "annotation_version"]) == [1]
+        gold = platform.day_rows("gold", "reviews", day).set_index("review_key")
+        assert set(gold.loc[unsure, "stage"]) == {"llm"} and set(gold.loc[unsure, "annotation_version"]) == {
+            2
+        }
+        assert gold.loc["social:late", "stage"] != "llm"
