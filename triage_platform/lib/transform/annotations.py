@@ -161,35 +161,40 @@ def merge_history(existing: pd.DataFrame, fresh: pd.DataFrame, keep: Iterable[st
     """
     keep = set(keep)
     existing = conform(existing) if not existing.empty else ANNOTATION_SCHEMA.empty_table().to_pandas()
-    existing = existing[existing["review_key"].isin(keep)]
-    fresh_by_key = {row["review_key"]: row for row in fresh.to_dict("records")}
-    rows: list[dict[str, Any]] = []
-    for key, history in existing.groupby("review_key", sort=False):
-        records = history.to_dict("records")
-        new = fresh_by_key.pop(key, None)
-        if new is None:
-            rows.extend(records)
-            continue
-        replaced = next((r for r in records if annotator_key(r) == annotator_key(new)), None)
-        version = (
-            int(replaced["annotation_version"])
-            if replaced is not None
-            else max(int(r["annotation_version"]) for r in records) + 1
-        )
-        for record in records:
-            if record is not replaced:
-                rows.append({**record, "is_current": False})
-        rows.append({**new, "annotation_version": version, "is_current": True})
-    for new in fresh_by_key.values():
-        if new["review_key"] in keep:
-            rows.append({**new, "annotation_version": 1, "is_current": True})
-    if not rows:
+    existing = existing[existing["review_key"].isin(keep)].copy()
+    fresh = conform(fresh)
+    fresh = fresh[fresh["review_key"].isin(keep)].drop_duplicates("review_key", keep="last").copy()
+    existing["_config"] = _config_keys(existing)
+    fresh["_config"] = _config_keys(fresh)
+    # a fresh row takes the version of the same review's row from the same configuration, else max + 1
+    same = fresh[["review_key", "_config"]].merge(
+        existing[["review_key", "_config", "annotation_version"]], on=["review_key", "_config"], how="left"
+    )
+    latest = existing.groupby("review_key")["annotation_version"].max()
+    following = fresh["review_key"].map(latest).fillna(0).astype("int64").to_numpy() + 1
+    matched = same["annotation_version"].to_numpy()
+    fresh["annotation_version"] = [
+        int(m) if not pd.isna(m) else int(n) for m, n in zip(matched, following, strict=True)
+    ]
+    fresh["is_current"] = True
+    replaced = pd.MultiIndex.from_frame(fresh[["review_key", "annotation_version"]])
+    kept = existing[~pd.MultiIndex.from_frame(existing[["review_key", "annotation_version"]]).isin(replaced)]
+    kept = kept.assign(is_current=kept["is_current"] & ~kept["review_key"].isin(fresh["review_key"]))
+    merged = pd.concat([kept, fresh], ignore_index=True).drop(columns="_config")
+    if merged.empty:
         return ANNOTATION_SCHEMA.empty_table().to_pandas()
-    for row in rows:
-        row["issue_types"] = list(row["issue_types"]) if row["issue_types"] is not None else []
-        row["day"] = pd.Timestamp(row["day"]).date() if not isinstance(row["day"], date) else row["day"]
-    merged = pa.Table.from_pylist(rows, schema=ANNOTATION_SCHEMA).to_pandas()
-    return merged.sort_values(["review_key", "annotation_version"]).reset_index(drop=True)
+    merged["issue_types"] = [list(v) if v is not None else [] for v in merged["issue_types"]]
+    merged["day"] = [d if isinstance(d, date) else pd.Timestamp(d).date() for d in merged["day"]]
+    merged = merged.sort_values(["review_key", "annotation_version"]).reset_index(drop=True)
+    return pa.Table.from_pandas(merged, schema=ANNOTATION_SCHEMA, preserve_index=False).to_pandas()
+
+
+def _config_keys(frame: pd.DataFrame) -> list[str]:
+    """`annotator_key` of every row, as one comparable string."""
+    return [
+        "\x1f".join(annotator_key(row))
+        for row in frame[["model_version", "prompt_version", "taxonomy_version"]].to_dict("records")
+    ]
 
 
 def current_annotations(frame: pd.DataFrame) -> pd.DataFrame:
