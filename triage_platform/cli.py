@@ -258,11 +258,21 @@ def _store():
 
 @model_group.command("list")
 def model_list() -> None:
-    """Stored versions, the live one marked with *."""
+    """Stored versions (the live one marked with *): training-data hash, macro-F1 on the evaluation set
+    and when each was last made live."""
     store = _store()
     current = store.current_version()
     for version in store.versions():
-        click.echo(f"{'*' if version == current else ' '} {version}")
+        manifest = store.manifest(version)
+        evaluation = (manifest.get("metrics") or {}).get("evaluation") or {}
+        macro = evaluation.get("macro_f1")
+        promoted = store.promoted_at(version)
+        click.echo(
+            f"{'*' if version == current else ' '} {version}"
+            f"  data {str(manifest.get('training_data_hash') or '')[:12]}"
+            f"  macro-F1 {'-' if macro is None else f'{macro:.3f}'}"
+            f"  promoted {promoted or '-'}"
+        )
 
 
 @model_group.command("promote")

@@ -3,7 +3,9 @@
 `dagster-deltalake-pandas` converts a DataFrame to Arrow by inference, so an empty partition (a quiet
 day with no issues) is written with `null`-typed columns and the table's types then depend on which day
 came first. Assets attach their declared Arrow schema to the frame (`with_schema`), and this handler
-converts with it: every partition of a table has the contract's types, empty or not."""
+converts with it: every partition of a table has the contract's types, empty or not. Writes merge the
+schema (additive evolution): a column a contract gains (e.g. the annotation history columns) is added to
+an existing table, whose older partitions then read it as null."""
 
 from __future__ import annotations
 
@@ -30,7 +32,9 @@ class SchemaAwarePandasTypeHandler(DeltaLakePandasTypeHandler):
     def to_arrow(self, obj: pd.DataFrame) -> tuple[pa.RecordBatchReader, dict[str, Any]]:
         schema = obj.attrs.pop(ARROW_SCHEMA_ATTR, None)
         table = pa.Table.from_pandas(obj, schema=schema, preserve_index=False)
-        return table.to_reader(), {}
+        # Additive schema evolution: a column a contract gained is merged into an existing table (its
+        # older partitions read it as null) instead of failing the partition overwrite.
+        return table.to_reader(), {"schema_mode": "merge"}
 
 
 class TriageDeltaIOManager(DeltaLakeIOManager):

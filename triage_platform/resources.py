@@ -16,15 +16,16 @@ from slack_sdk import WebClient
 from triage_platform.lib.alerts.delivery import DeliveryReport, deliver_pending
 from triage_platform.lib.alerts.outbox import AlertOutbox
 from triage_platform.lib.alerts.sinks import Sink, sinks_from_env
+from triage_platform.lib.annotate.cascade import CascadeAnnotator
 from triage_platform.lib.annotate.factory import build_annotator
 from triage_platform.lib.annotate.pausing import read_paused_categories
 from triage_platform.lib.annotate.registry import ModelStore
-from triage_platform.lib.annotate.routing import route_annotation
+from triage_platform.lib.annotate.routing import DEFAULT_REVIEW_THRESHOLD, route_annotation
 from triage_platform.lib.annotate.schema import Annotation
 from triage_platform.lib.annotate.taxonomy import Taxonomy, load_taxonomy
 from triage_platform.lib.ingest.registry import LandingRegistry
 from triage_platform.lib.paths import TriagePaths
-from triage_platform.lib.transform.annotations import Annotator
+from triage_platform.lib.transform.annotations import Annotator, LiveVersions
 
 
 @cache
@@ -105,9 +106,13 @@ class AlertingResource(dg.ConfigurableResource):
 
 @cache
 def _cached_annotator(
-    taxonomy_path: str | None, home: str, use_llm: bool, model_version: str | None
-) -> Annotator:
-    return build_annotator(_cached_taxonomy(taxonomy_path), Path(home), use_llm=use_llm)
+    taxonomy_path: str | None,
+    home: str,
+    use_llm: bool,
+    model_version: str | None,
+    llm_share: float | None = None,
+) -> CascadeAnnotator:
+    return build_annotator(_cached_taxonomy(taxonomy_path), Path(home), use_llm=use_llm, llm_share=llm_share)
 
 
 class AnnotatorResource(dg.ConfigurableResource):
@@ -126,6 +131,35 @@ class AnnotatorResource(dg.ConfigurableResource):
     def annotator(self) -> Annotator:
         store = ModelStore(Path(self.home) / "models")
         return _cached_annotator(self.taxonomy_path, self.home, self.use_llm, store.current_version())
+
+    def reprocess_annotator(self) -> Annotator:
+        """The live cascade, sending every item it is given to the LLM stage when one is configured (the
+        nightly reprocess gives it only low-confidence and outdated rows)."""
+        store = ModelStore(Path(self.home) / "models")
+        return _cached_annotator(self.taxonomy_path, self.home, self.use_llm, store.current_version(), 1.0)
+
+    def live_versions(self) -> LiveVersions:
+        """Model, rules, prompt and taxonomy versions of the annotator in force."""
+        cascade = _cached_annotator(
+            self.taxonomy_path,
+            self.home,
+            self.use_llm,
+            ModelStore(Path(self.home) / "models").current_version(),
+        )
+        llm = cascade.llm
+        return LiveVersions(
+            model_version=cascade.model.version if cascade.model is not None else None,
+            rules_version=cascade.rules.version,
+            prompt_version=getattr(llm, "prompt_version", None) if llm is not None else None,
+            taxonomy_version=cascade.taxonomy.fingerprint,
+        )
+
+    def review_threshold(self, primary_issue: str) -> float:
+        """Confidence below which an annotation of `primary_issue` goes to the labeling backlog."""
+        taxonomy = self.taxonomy
+        if taxonomy.has(primary_issue):
+            return taxonomy.category(primary_issue).review_threshold
+        return DEFAULT_REVIEW_THRESHOLD
 
     def paused_categories(self) -> frozenset[str]:
         return read_paused_categories(Path(self.home) / "models")

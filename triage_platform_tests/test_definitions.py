@@ -84,3 +84,26 @@ def test_roi_jobs_and_schedules_are_registered(defs: dg.Definitions) -> None:
     assert defs.resolve_schedule_def("daily_roi_schedule").job_name == "daily_roi"
     assert defs.resolve_schedule_def("weekly_roi_schedule").job_name == "weekly_roi"
     assert defs.resolve_schedule_def("weekly_roi_schedule").cron_schedule == "0 7 * * 1"
+
+
+def test_learning_loop_jobs_and_schedules_are_visible_and_running_by_default(defs: dg.Definitions) -> None:
+    schedules = {
+        "weekly_retraining_schedule": "weekly_retraining",
+        "daily_evaluation_schedule": "daily_evaluation",
+        "nightly_reprocess_schedule": "nightly_reprocess",
+    }
+    for name, job in schedules.items():
+        schedule = defs.resolve_schedule_def(name)
+        assert schedule.job_name == job
+        assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+        assert defs.resolve_job_def(job).description
+    graph = defs.resolve_asset_graph()
+    medallion = defs.resolve_job_def("medallion_job").asset_layer.selected_asset_keys
+    for name in ("training_set", "evaluation_set", "candidate_model", "promoted_model", "evaluation_history"):
+        key = dg.AssetKey(["ml", name])
+        assert graph.get(key).description and key not in medallion
+    reprocess = defs.resolve_job_def("nightly_reprocess").asset_layer.selected_asset_keys
+    assert (
+        dg.AssetKey(["silver", "annotations"]) in reprocess and dg.AssetKey(["gold", "reviews"]) in reprocess
+    )
+    assert dg.AssetKey(["silver", "reviews"]) not in reprocess

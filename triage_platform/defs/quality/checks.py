@@ -185,11 +185,14 @@ def critical_alert_latency(storage: TriageStorage) -> dg.AssetCheckResult:
 
 
 @cache
-def _reference_frame(labels_dir: str, taxonomy_path: str | None, labels_stamp: tuple) -> pd.DataFrame:
-    """The reviews the live model learned from (labels, or the seed examples), as a frame."""
-    from triage_platform.lib.annotate.training_data import training_data
+def _reference_frame(
+    labels_dir: str, gold_labels: str, taxonomy_path: str | None, labels_stamp: tuple
+) -> pd.DataFrame:
+    """The reviews a model learns from (`ml/training_set`: label files and the review queue's
+    gold/labels, or the seed examples), as a frame."""
+    from triage_platform.lib.annotate.labeled_sets import labeled_sets
 
-    data = training_data(Path(labels_dir), load_taxonomy(taxonomy_path))
+    data = labeled_sets(Path(labels_dir), Path(gold_labels), load_taxonomy(taxonomy_path))
     return pd.DataFrame(
         {
             "text": [e.text for e in data.train],
@@ -200,12 +203,11 @@ def _reference_frame(labels_dir: str, taxonomy_path: str | None, labels_stamp: t
     )
 
 
-def _labels_stamp(labels_dir: Path) -> tuple:
-    return (
-        tuple(sorted((str(p), p.stat().st_mtime_ns) for p in labels_dir.rglob("*.jsonl")))
-        if labels_dir.is_dir()
-        else ()
-    )
+def _labels_stamp(labels_dir: Path, gold_labels: Path) -> tuple:
+    files = sorted(labels_dir.rglob("*.jsonl")) if labels_dir.is_dir() else []
+    log = gold_labels / "_delta_log"
+    files += sorted(log.glob("*.json")) if log.is_dir() else []
+    return tuple((str(p), p.stat().st_mtime_ns) for p in files)
 
 
 DRIFT_SLICE_MIN_ROWS = 50
@@ -223,8 +225,10 @@ DRIFT_SLICE_MIN_ROWS = 50
 def gold_reviews_drift(
     frame: pd.DataFrame, storage: TriageStorage, annotator: AnnotatorResource
 ) -> dg.AssetCheckResult:
-    labels_dir = storage.paths.home / "labels"
-    reference = _reference_frame(str(labels_dir), annotator.taxonomy_path, _labels_stamp(labels_dir))
+    labels_dir, gold_labels = storage.paths.home / "labels", storage.paths.table("gold", "labels")
+    reference = _reference_frame(
+        str(labels_dir), str(gold_labels), annotator.taxonomy_path, _labels_stamp(labels_dir, gold_labels)
+    )
     current = frame.rename(columns={"text_redacted": "text"})
     values = review_psis(reference, current, text_col="text", list_columns=("issue_types",))
     for column in ("language", "source"):

@@ -6,7 +6,8 @@ Layout::
       model-20260301120000-1a2b3c4d/   model.joblib + manifest.json (TriageModel.save)
       model-20260308120000-5e6f7a8b/
       current                          the live version's folder name (one line)
-      history                          every promotion, oldest first (one version a line)
+      history                          the promotion stack rollback walks (one version a line)
+      promotions.jsonl                 the audit log: every promote and rollback with its time (UTC)
       seed-ecommerce-default/          the seed model cache (see `seed.py`; not a version)
 
 `save` never changes what is live; `promote` does (after a check that the model loads), and `rollback`
@@ -20,6 +21,7 @@ import json
 import os
 import re
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from triage_platform.lib.annotate.model import MANIFEST_FILE, MODEL_FILE, TriageModel
@@ -28,6 +30,7 @@ from triage_platform.lib.paths import TriagePaths
 
 CURRENT_FILE = "current"
 HISTORY_FILE = "history"
+PROMOTIONS_FILE = "promotions.jsonl"
 VERSION_PATTERN = re.compile(r"^model-\d{14}-[0-9a-f]{8}$")
 """Folder names of stored versions (`model-<YYYYmmddHHMMSS>-<hash8>`)."""
 
@@ -97,11 +100,36 @@ class ModelStore:
         """Make `version` live, after checking it loads (and fits `taxonomy`, when given)."""
         folder = self.path_of(version)
         TriageModel.load(folder, taxonomy)
+        previous = self.current_version()
         self._write(CURRENT_FILE, version + "\n")
         history = self.history()
         if not history or history[-1] != version:
             self._write(HISTORY_FILE, "".join(f"{v}\n" for v in [*history, version]))
+        self._log("promote", version, previous)
         return folder
+
+    def promotions(self) -> list[dict]:
+        """The audit log, oldest first: `{action, version, previous, at}` per promote or rollback."""
+        path = self.root / PROMOTIONS_FILE
+        if not path.is_file():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def promoted_at(self, version: str) -> str | None:
+        """When `version` was last made live (ISO 8601, UTC), or None when it never was."""
+        times = [entry["at"] for entry in self.promotions() if entry["version"] == version]
+        return times[-1] if times else None
+
+    def _log(self, action: str, version: str, previous: str | None) -> None:
+        entry = {
+            "action": action,
+            "version": version,
+            "previous": previous,
+            "at": datetime.now(UTC).isoformat(),
+        }
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / PROMOTIONS_FILE).open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, sort_keys=True) + "\n")
 
     def history(self) -> list[str]:
         """Promoted versions, oldest first."""
@@ -129,6 +157,7 @@ class ModelStore:
         previous = history[-1]
         self._write(CURRENT_FILE, previous + "\n")
         self._write(HISTORY_FILE, "".join(f"{v}\n" for v in history))
+        self._log("rollback", previous, current)
         return previous
 
     def _write(self, name: str, content: str) -> None:
@@ -143,4 +172,11 @@ class ModelStore:
             raise
 
 
-__all__ = ["CURRENT_FILE", "HISTORY_FILE", "VERSION_PATTERN", "ModelStore", "ModelStoreError"]
+__all__ = [
+    "CURRENT_FILE",
+    "HISTORY_FILE",
+    "PROMOTIONS_FILE",
+    "VERSION_PATTERN",
+    "ModelStore",
+    "ModelStoreError",
+]

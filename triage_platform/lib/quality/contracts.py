@@ -158,6 +158,8 @@ CONTRACTS: dict[str, Contract] = {
             "model_version",
             "taxonomy_version",
             "annotated_at",
+            "annotation_version",
+            "is_current",
         ),
     ),
     # gold/reviews is a left join of silver to annotations: a review without an annotation shows up as

@@ -209,6 +209,8 @@ class ExpectListValuesToBeInSet(PandasExpectation):
 
     column: str
     value_set: frozenset[str] = field(default_factory=frozenset)
+    current_only: bool = False
+    """Only rows whose `is_current` is true (an annotation history's older versions are exempt)."""
     expectation_type = "expect_list_values_to_be_in_set"
 
     @property
@@ -216,6 +218,8 @@ class ExpectListValuesToBeInSet(PandasExpectation):
         return (self.column,)
 
     def _evaluate(self, frame: pd.DataFrame) -> Verdict:
+        if self.current_only and "is_current" in frame.columns:
+            frame = frame[frame["is_current"].fillna(False).astype(bool)]
         bad_rows = 0
         bad_values: list[Any] = []
         for cell in frame[self.column]:
@@ -282,15 +286,20 @@ class ExpectAnnotationConsistency(PandasExpectation):
 
 
 def _config_key(config: Any) -> str:
-    """`<type>[<column(s)>]` of an expectation configuration (GX's own or one in a validation result)."""
+    """`<type>[<column(s)>]` of an expectation configuration (GX's own or one in a validation result),
+    followed by ` where <condition>` for an expectation restricted to some rows."""
     kwargs = config.kwargs
+    condition = kwargs.get("row_condition")
+    if isinstance(condition, dict):  # GX stores a pandas condition as {"pass_through_filter": ...}
+        condition = condition.get("pass_through_filter") or condition
+    where = f" where {condition}" if condition else ""
     if kwargs.get("column"):
-        return f"{config.type}[{kwargs['column']}]"
+        return f"{config.type}[{kwargs['column']}]{where}"
     if kwargs.get("column_A"):
-        return f"{config.type}[{kwargs['column_A']},{kwargs['column_B']}]"
+        return f"{config.type}[{kwargs['column_A']},{kwargs['column_B']}]{where}"
     if kwargs.get("column_list"):
-        return f"{config.type}[{','.join(kwargs['column_list'])}]"
-    return str(config.type)
+        return f"{config.type}[{','.join(kwargs['column_list'])}]{where}"
+    return str(config.type) + where
 
 
 def _exception_message(info: dict[str, Any] | None) -> str | None:
@@ -441,15 +450,52 @@ def silver_reviews_suite(taxonomy: Taxonomy | None = None) -> list[Any]:
     ]
 
 
-def annotations_suite(taxonomy: Taxonomy) -> list[Any]:
-    """Expectations of `silver/annotations`: one annotation per review, values within the taxonomy.
+CURRENT_ROWS = "is_current==True"
+"""GX row condition (pandas parser) selecting the current annotation of each review."""
 
-    Categories (`primary_issue` plus `none`, every element of `issue_types`), owners and the
-    `taxonomy_version` stamp must all belong to `taxonomy`: annotations made with another taxonomy fail.
+
+def _current(expectation_type: Any, **kwargs: Any) -> Any:
+    """A GX expectation evaluated on current annotation rows only (history rows keep older taxonomies)."""
+    return expectation_type(**kwargs, row_condition=CURRENT_ROWS, condition_parser="pandas")
+
+
+@dataclass(frozen=True)
+class ExpectOneCurrentRowPerKey(PandasExpectation):
+    """Every review in an annotation history has exactly one current row (`is_current`)."""
+
+    key_column: str = "review_key"
+    flag_column: str = "is_current"
+    expectation_type = "expect_one_current_row_per_key"
+
+    @property
+    def columns(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.key_column, self.flag_column)
+
+    def _evaluate(self, frame: pd.DataFrame) -> Verdict:
+        current = frame[self.flag_column].fillna(False).astype(bool)
+        counts = current.groupby(frame[self.key_column]).sum()
+        bad = counts[counts != 1]
+        if len(bad):
+            return Verdict(self.key, False, _unexpected(len(bad), list(bad.index)))
+        return Verdict(self.key, True, "")
+
+
+def annotations_suite(taxonomy: Taxonomy) -> list[Any]:
+    """Expectations of `silver/annotations`, a history of annotation versions: one current annotation per
+    review, one row per (review, version), values within the taxonomy.
+
+    Uniqueness of the review id, categories (`primary_issue` plus `none`, every element of
+    `issue_types`), owners and the `taxonomy_version` stamp are checked on the current rows: annotations
+    made now with another taxonomy fail, while older versions keep the taxonomy they were made with.
     """
+    gxe = _gxe()
     categories = _categories(taxonomy)
     return [
-        _unique_key(),
+        _current(gxe.ExpectColumnValuesToBeUnique, column="review_key"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["review_key", "annotation_version"]),
+        ExpectOneCurrentRowPerKey(),
+        _between("annotation_version", 1, None),
+        *_not_null(["annotation_version", "is_current"]),
         *_not_null(
             [
                 "review_key",
@@ -465,15 +511,23 @@ def annotations_suite(taxonomy: Taxonomy) -> list[Any]:
                 "annotated_at",
             ]
         ),
-        _in_set("primary_issue", categories | {NO_ISSUE}),
+        _current(
+            gxe.ExpectColumnValuesToBeInSet, column="primary_issue", value_set=sorted(categories | {NO_ISSUE})
+        ),
         _in_set("severity", SEVERITY_LEVELS),
         _in_set("sentiment", SENTIMENTS),
         _in_set("stage", STAGES),
         _in_set("language", LANGUAGE_CODES),
-        _in_set("owner", {c.owner for c in taxonomy.categories}),
-        _in_set("taxonomy_version", {taxonomy.fingerprint}),
+        _current(
+            gxe.ExpectColumnValuesToBeInSet,
+            column="owner",
+            value_set=sorted({c.owner for c in taxonomy.categories}),
+        ),
+        _current(
+            gxe.ExpectColumnValuesToBeInSet, column="taxonomy_version", value_set=[taxonomy.fingerprint]
+        ),
         _between("confidence", 0, 1),
-        ExpectListValuesToBeInSet("issue_types", categories),
+        ExpectListValuesToBeInSet("issue_types", categories, current_only=True),
         ExpectAnnotationConsistency(),
     ]
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import pyarrow as pa
 
-from triage_platform.lib.transform.annotations import ANNOTATION_SCHEMA
+from triage_platform.lib.transform.annotations import ANNOTATION_SCHEMA, current_annotations
 from triage_platform.lib.transform.silver import SILVER_SCHEMA
 
 Router = Callable[[pd.Series], str]
@@ -60,6 +60,7 @@ ANNOTATION_COLUMNS = [
     "prompt_version",
     "taxonomy_version",
     "annotated_at",
+    "annotation_version",
 ]
 
 GOLD_REVIEWS_SCHEMA = pa.schema(
@@ -89,9 +90,11 @@ ISSUE_DAILY_SCHEMA = pa.schema(
 
 
 def build_gold_reviews(silver: pd.DataFrame, annotations: pd.DataFrame, router: Router) -> pd.DataFrame:
-    """Join each review to its current annotation and decide where it goes (alert, queue, backlog, none)."""
+    """Join each review to its current annotation (silver/annotations keeps older versions too) and decide
+    where it goes (alert, queue, backlog, none)."""
     if silver.empty:
         return GOLD_REVIEWS_SCHEMA.empty_table().to_pandas()
+    annotations = current_annotations(annotations)
     merged = silver[GOLD_REVIEW_COLUMNS_FROM_SILVER].merge(
         annotations[["review_key", *ANNOTATION_COLUMNS]], on="review_key", how="left", validate="one_to_one"
     )

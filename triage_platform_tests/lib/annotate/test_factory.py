@@ -5,12 +5,16 @@ annotated when the endpoint fails."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from triage_platform.lib.annotate.factory import build_annotator
+from triage_platform.lib.annotate.factory import FEW_SHOT_FILE, build_annotator
+from triage_platform.lib.annotate.registry import ModelStore
 from triage_platform.lib.annotate.schema import AnnotationInput
+from triage_platform.lib.annotate.seed import seed_examples, seed_model_dir
 from triage_platform.lib.annotate.taxonomy import load_taxonomy
 from triage_platform_tests.fakes.openai_server import FakeOpenAIServer, ServerError
 
@@ -77,3 +81,34 @@ def test_when_the_endpoint_fails_every_item_still_gets_an_annotation(home: Path)
         assert not any(a.stage == "llm" for a in annotations)
         assert annotator.stats["llm_failed"] >= 1
         assert sum(a.needs_human for a in annotations) >= annotator.stats["llm_failed"]
+
+
+def test_a_live_model_brings_its_few_shot_set_and_prompt_version(home: Path, tmp_path: Path) -> None:
+    taxonomy = load_taxonomy()
+    build_annotator(taxonomy, home, env={})  # builds and caches the seed model
+    store_home = tmp_path / "home"
+    version = "model-20260301030000-cafebabe"
+    folder = store_home / "models" / version
+    shutil.copytree(
+        seed_model_dir(taxonomy, home / "models"), folder
+    )  # the seed model, stored as a trained version
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest.update(model_version=version, few_shot_version="fs-cafebabe")
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    examples = [e.model_dump(mode="json") for e in seed_examples(taxonomy)[:40]]
+    (folder / FEW_SHOT_FILE).write_text("".join(json.dumps(e) + "\n" for e in examples))
+    ModelStore(store_home / "models").promote(version, taxonomy)
+    with FakeOpenAIServer() as server:
+        env = {
+            "OPENAI_BASE_URL": server.openai_base_url,
+            "OPENAI_API_KEY": server.api_key,
+            "TRIAGE_LLM_MODEL": "m",
+        }
+        annotator = build_annotator(taxonomy, store_home, env=env, llm_share=1.0)
+        assert annotator.model.version == version and annotator.llm_share == 1.0
+        assert annotator.llm.prompt_version == "llm-batch-v1+fs-cafebabe"
+        annotations = annotator.annotate(ITEMS)
+        assert any(a.prompt_version == "llm-batch-v1+fs-cafebabe" for a in annotations if a.stage == "llm")
+        # this home has no label files: examples in the prompt can only come from the model's stored set
+        shown = [r.message("user") for r in server.requests if "<examples>" in r.message("user")]
+        assert shown and any(e["text"][:30] in message for e in examples for message in shown)

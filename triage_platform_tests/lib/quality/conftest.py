@@ -100,6 +100,9 @@ def annotation_frame(n: int, taxonomy: Taxonomy) -> pd.DataFrame:
                 "prompt_version": None,
                 "taxonomy_version": taxonomy.fingerprint,
                 "annotated_at": T0 + timedelta(seconds=10 * i + 150),
+                "annotation_version": 1,
+                "is_current": True,
+                "annotation_reason": "daily",
             }
         )
     return pa.Table.from_pylist(rows, schema=ANNOTATION_SCHEMA).to_pandas()

@@ -22,6 +22,8 @@ from triage_platform.lib.quality.expectations import (
 )
 from triage_platform_tests.lib.quality.conftest import annotation_frame, gold_frame, silver_frame
 
+CURRENT = " where is_current==True"
+
 
 @pytest.fixture(scope="module")
 def gx_ready() -> float:
@@ -46,7 +48,8 @@ def test_clean_frames_pass_every_suite(gx_ready: float, taxonomy) -> None:
         assert outcome.metadata["expectations_failed"] == 0
         assert outcome.metadata["expectations"] == len(suite)
         assert outcome.metadata["rows"] == 60
-        assert outcome.metadata["expect_column_values_to_be_unique[review_key]"] == "ok"
+        unique = "expect_column_values_to_be_unique[review_key]"
+        assert outcome.metadata.get(unique, outcome.metadata.get(unique + CURRENT)) == "ok"
 
 
 def test_annotation_violations_are_summarized_per_expectation(gx_ready: float, taxonomy) -> None:
@@ -61,10 +64,15 @@ def test_annotation_violations_are_summarized_per_expectation(gx_ready: float, t
     outcome = run_suite(frame, annotations_suite(taxonomy), "silver/annotations")
     md = outcome.metadata
     assert not outcome.passed
-    assert md["expect_column_values_to_be_unique[review_key]"].startswith("FAILED (unexpected 2; e.g.")
+    assert md["expect_column_values_to_be_unique[review_key]" + CURRENT].startswith(
+        "FAILED (unexpected 2; e.g."
+    )
+    # one review, two rows claiming the same version, both current: the history expectations catch it too
+    assert md["expect_compound_columns_to_be_unique[review_key,annotation_version]"].startswith("FAILED")
+    assert md["expect_one_current_row_per_key[review_key,is_current]"].startswith("FAILED (unexpected 1")
     assert md["expect_column_values_to_not_be_null[review_key]"] == "FAILED (unexpected 1)"
     assert (
-        md["expect_column_values_to_be_in_set[primary_issue]"]
+        md["expect_column_values_to_be_in_set[primary_issue]" + CURRENT]
         == "FAILED (unexpected 1; e.g. 'alien_abduction')"
     )
     assert md["expect_column_values_to_be_in_set[language]"] == "FAILED (unexpected 1; e.g. 'xx')"
@@ -78,14 +86,34 @@ def test_annotation_violations_are_summarized_per_expectation(gx_ready: float, t
         "FAILED (unexpected 1"
     )
     assert md["expect_column_values_to_be_in_set[severity]"] == "ok"
-    assert md["expectations_failed"] == 8
-    assert "8 of" in outcome.description and "alien_abduction" in outcome.description
+    assert md["expectations_failed"] == 10
+    assert "10 of" in outcome.description and "alien_abduction" in outcome.description
 
 
 def test_annotations_of_another_taxonomy_version_fail(gx_ready: float, taxonomy) -> None:
     frame = annotation_frame(10, taxonomy).assign(taxonomy_version="ecommerce-default@0")
     outcome = run_suite(frame, annotations_suite(taxonomy), "silver/annotations")
-    assert outcome.metadata["expect_column_values_to_be_in_set[taxonomy_version]"].startswith(
+    assert outcome.metadata["expect_column_values_to_be_in_set[taxonomy_version]" + CURRENT].startswith(
+        "FAILED (unexpected 10"
+    )
+
+
+def test_an_annotation_history_passes_with_older_versions_of_another_taxonomy(
+    gx_ready: float, taxonomy
+) -> None:
+    current = annotation_frame(10, taxonomy)
+    old = current.assign(
+        annotation_version=1,
+        is_current=False,
+        taxonomy_version="ecommerce-default@0",
+        owner="a-team-that-no-longer-exists",
+    )
+    history = pd.concat([old, current.assign(annotation_version=2)], ignore_index=True)
+    outcome = run_suite(history, annotations_suite(taxonomy), "silver/annotations")
+    assert outcome.passed, outcome.description
+    no_current = history.assign(is_current=False)
+    failed = run_suite(no_current, annotations_suite(taxonomy), "silver/annotations")
+    assert failed.metadata["expect_one_current_row_per_key[review_key,is_current]"].startswith(
         "FAILED (unexpected 10"
     )
 
@@ -124,8 +152,8 @@ def test_missing_column_is_an_error_entry_not_an_exception(gx_ready: float, taxo
     outcome = run_suite(frame, annotations_suite(taxonomy), "silver/annotations")
     md = outcome.metadata
     assert not outcome.passed
-    assert md["expect_column_values_to_be_in_set[owner]"].startswith("ERROR (")
-    assert "owner" in md["expect_column_values_to_be_in_set[owner]"]
+    assert md["expect_column_values_to_be_in_set[owner]" + CURRENT].startswith("ERROR (")
+    assert "owner" in md["expect_column_values_to_be_in_set[owner]" + CURRENT]
     assert md["expect_list_values_to_be_in_set[issue_types]"] == "ERROR (column(s) issue_types missing)"
 
 
