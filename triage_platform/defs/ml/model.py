@@ -54,6 +54,8 @@ EVALUATION_SET = dg.AssetKey(["ml", "evaluation_set"])
 CANDIDATE = dg.AssetKey(["ml", "candidate_model"])
 PROMOTED = dg.AssetKey(["ml", "promoted_model"])
 EVALUATION_HISTORY = dg.AssetKey(["ml", "evaluation_history"])
+GOLD_LABELS = dg.AssetKey(["gold", "labels"])
+"""Human labels written by the review queue (`triage serve`); read by path, declared for lineage."""
 EVALUATION_FILE = "evaluation.json"
 """Written into a candidate's model folder: its and the live model's reports on the evaluation set."""
 MACRO_F1_CHECK = "no_macro_f1_regression"
@@ -67,7 +69,9 @@ def _sets(storage: TriageStorage, taxonomy: Taxonomy):
     return labeled_sets(storage.paths.home / "labels", _gold_labels_path(storage), taxonomy)
 
 
-@dg.asset(key=TRAINING_SET, group_name="ml", owners=["team:ml"], kinds={"deltalake", "pandas"})
+@dg.asset(
+    key=TRAINING_SET, deps=[GOLD_LABELS], group_name="ml", owners=["team:ml"], kinds={"deltalake", "pandas"}
+)
 def training_set(storage: TriageStorage, annotator: AnnotatorResource) -> dg.Output[pd.DataFrame]:
     """The labeled examples the next model learns from: human labels from TRIAGE_HOME/labels/*.jsonl and
     the review queue's `gold/labels` table (latest decision per review; it overrides a file label with the
@@ -91,7 +95,9 @@ def training_set(storage: TriageStorage, annotator: AnnotatorResource) -> dg.Out
     )
 
 
-@dg.asset(key=EVALUATION_SET, group_name="ml", owners=["team:ml"], kinds={"deltalake", "pandas"})
+@dg.asset(
+    key=EVALUATION_SET, deps=[GOLD_LABELS], group_name="ml", owners=["team:ml"], kinds={"deltalake", "pandas"}
+)
 def evaluation_set(storage: TriageStorage, annotator: AnnotatorResource) -> dg.Output[pd.DataFrame]:
     """The fixed exam every model is scored on: TRIAGE_HOME/labels/eval/*.jsonl when present, else the
     human labels whose id hashes into the held-out 25% (a test on the id alone, so membership never
@@ -287,6 +293,7 @@ def promoted_model(
 
 @dg.asset(
     key=EVALUATION_HISTORY,
+    deps=[GOLD_LABELS],
     ins={"evaluation": dg.AssetIn(key=EVALUATION_SET), "train": dg.AssetIn(key=TRAINING_SET)},
     partitions_def=DAILY_PARTITIONS,
     group_name="ml",
