@@ -198,10 +198,10 @@ def _config_keys(frame: pd.DataFrame) -> list[str]:
 
 
 def current_annotations(frame: pd.DataFrame) -> pd.DataFrame:
-    """The current row of each review (all rows of an older table without history columns)."""
-    if "is_current" not in frame.columns:
-        return frame
-    return frame[frame["is_current"].fillna(True).astype(bool)].reset_index(drop=True)
+    """The current row of each review (all rows of an older table without history columns, which count as
+    version 1)."""
+    frame = conform(frame)
+    return frame[frame["is_current"]].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
