@@ -12,11 +12,12 @@ import dagster as dg
 import pyarrow as pa
 from deltalake import write_deltalake
 
-from triage_platform.lib.annotate.labeled_sets import GOLD_LABELS_SCHEMA, in_evaluation_set
+from triage_platform.lib.annotate.labeled_sets import in_evaluation_set
 from triage_platform.lib.annotate.seed import seed_examples
 from triage_platform.lib.annotate.taxonomy import load_taxonomy
 from triage_platform.lib.delta import read_table
 from triage_platform.lib.demo import generate_demo
+from triage_platform.lib.humans.tables import LABELS_SCHEMA
 from triage_platform_tests.e2e.platform import Platform, stable
 
 END = date(2026, 3, 2)
@@ -59,7 +60,7 @@ def write_queue_labels(platform: Platform, day: str, count: int) -> list[str]:
     ]
     write_deltalake(
         str(platform.paths.table("gold", "labels")),
-        pa.Table.from_pylist(rows, schema=GOLD_LABELS_SCHEMA),
+        pa.Table.from_pylist(rows, schema=LABELS_SCHEMA),
         mode="append",
     )
     return keys

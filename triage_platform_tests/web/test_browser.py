@@ -5,8 +5,8 @@ log and the next training set reflect it."""
 from __future__ import annotations
 
 from triage_platform.lib.alerts.outbox import AlertOutbox
+from triage_platform.lib.annotate.labeled_sets import labeled_sets
 from triage_platform.lib.delta import read_table
-from triage_platform.lib.humans.actions import labels_to_examples
 from triage_platform.lib.humans.tables import AuditLog, LabelStore
 from triage_platform_tests.humans_lake import PASSWORDS, PII_EMAIL
 from triage_platform_tests.web.browser import chromium_page
@@ -74,6 +74,7 @@ def test_sign_in_label_three_items_and_walk_an_alert_to_closed(web) -> None:
     ]
     assert set(audit["actor"]) == {"olga"} and set(audit["via"]) == {"web"}
 
-    examples = {e.id: e for e in labels_to_examples(labels)}  # the next retraining set
+    sets = labeled_sets(web.paths.home / "labels", web.paths.table("gold", "labels"), web.config.taxonomy)
+    examples = {e.id: e for e in [*sets.train, *sets.evaluation]}  # what the next retraining reads
     assert set(examples) == {first, second, third}
     assert examples[second].severity == "high" and "customer_service" in examples[second].issue_types

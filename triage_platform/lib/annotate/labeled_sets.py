@@ -39,30 +39,10 @@ from triage_platform.lib.annotate.labels import (
 from triage_platform.lib.annotate.seed import seed_examples
 from triage_platform.lib.annotate.taxonomy import Taxonomy
 from triage_platform.lib.delta import read_table, table_exists
+from triage_platform.lib.humans.tables import LABELS_SCHEMA, latest_labels
 
 EVAL_FRACTION = 0.25
 """Share of human labels (by id hash) held out for evaluation when no fixed `labels/eval` files exist."""
-
-GOLD_LABELS_SCHEMA = pa.schema(
-    [
-        ("label_id", pa.string()),
-        ("review_key", pa.string()),
-        ("text", pa.string()),
-        ("title", pa.string()),
-        ("language", pa.string()),
-        ("source", pa.string()),
-        ("issue_types", pa.list_(pa.string())),
-        ("primary_issue", pa.string()),
-        ("severity", pa.string()),
-        ("sentiment", pa.string()),
-        ("annotator", pa.string()),
-        ("labeled_at", pa.timestamp("us", tz="UTC")),
-        ("taxonomy_version", pa.string()),
-        ("before_json", pa.string()),
-        ("after_json", pa.string()),
-    ]
-)
-"""The `gold/labels` table written by the human review queue (text is PII-redacted)."""
 
 LABELED_SET_SCHEMA = pa.schema(
     [
@@ -125,14 +105,6 @@ def _file_labels(folder: Path, taxonomy: Taxonomy) -> list[LabeledExample]:
     return [example for path in files for example in load_labels(path, taxonomy)]
 
 
-def latest_gold_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """The latest row of each `review_key` (by `labeled_at`, then `label_id` for ties)."""
-    if frame.empty:
-        return frame
-    ordered = frame.sort_values(["review_key", "labeled_at", "label_id"], kind="stable")
-    return ordered.drop_duplicates("review_key", keep="last").reset_index(drop=True)
-
-
 def gold_label_examples(
     frame: pd.DataFrame, taxonomy: Taxonomy
 ) -> tuple[list[LabeledExample], list[RejectedLabel]]:
@@ -140,7 +112,7 @@ def gold_label_examples(
     the reason (labels inconsistent with the guide, or categories outside `taxonomy`)."""
     examples: list[LabeledExample] = []
     rejected: list[RejectedLabel] = []
-    for row in latest_gold_labels(frame).itertuples(index=False):
+    for row in latest_labels(frame).itertuples(index=False):
         issue_types = list(row.issue_types) if row.issue_types is not None else []
         title = row.title if isinstance(row.title, str) and row.title.strip() else None
         record = {
@@ -167,7 +139,7 @@ def gold_label_examples(
 def read_gold_labels(path: Path) -> pd.DataFrame:
     """The `gold/labels` table (empty, with its schema, when it does not exist yet)."""
     if not table_exists(path):
-        return GOLD_LABELS_SCHEMA.empty_table().to_pandas()
+        return LABELS_SCHEMA.empty_table().to_pandas()
     return read_table(path)
 
 
@@ -233,7 +205,6 @@ def origin_counts(examples: Iterable[LabeledExample], origins: dict[str, str]) -
 
 __all__ = [
     "EVAL_FRACTION",
-    "GOLD_LABELS_SCHEMA",
     "LABELED_SET_SCHEMA",
     "LabeledSets",
     "RejectedLabel",
@@ -242,7 +213,6 @@ __all__ = [
     "gold_label_examples",
     "in_evaluation_set",
     "labeled_sets",
-    "latest_gold_labels",
     "origin_counts",
     "read_gold_labels",
 ]

@@ -25,7 +25,6 @@ from deltalake.exceptions import CommitFailedError
 
 from triage_platform.lib.alerts.model import Alert
 from triage_platform.lib.alerts.outbox import AlertOutbox
-from triage_platform.lib.annotate.labels import LabeledExample
 from triage_platform.lib.annotate.schema import NO_ISSUE
 from triage_platform.lib.annotate.taxonomy import Taxonomy
 from triage_platform.lib.delta import sql_string, table_exists
@@ -329,23 +328,6 @@ def lifecycle_view(alert: Alert) -> dict[str, Any]:
         "customer_contacted_at": alert.customer_contacted_at,
         "closed_at": alert.closed_at,
     }
-
-
-def labels_to_examples(labels: pd.DataFrame) -> list[LabeledExample]:
-    """The latest human label of each review as training examples (the format of the labels files)."""
-    return [
-        LabeledExample(
-            id=row["review_key"],
-            source=row.get("source"),
-            text=row.get("text") or "",
-            issue_types=tuple(row["issue_types"] if row["issue_types"] is not None else ()),
-            primary_issue=row["primary_issue"],
-            sentiment=row["sentiment"],
-            severity=row["severity"],
-            language=row.get("language") or "und",
-        )
-        for row in latest_labels(labels).to_dict("records")
-    ]
 
 
 def _json(value: Any) -> str:

@@ -10,13 +10,13 @@ import pyarrow as pa
 from deltalake import write_deltalake
 
 from triage_platform.lib.annotate.labeled_sets import (
-    GOLD_LABELS_SCHEMA,
     examples_frame,
     frame_examples,
     in_evaluation_set,
     labeled_sets,
 )
 from triage_platform.lib.annotate.taxonomy import Taxonomy
+from triage_platform.lib.humans.tables import LABELS_SCHEMA
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
@@ -65,7 +65,7 @@ def gold_row(key: str, issues: list[str], minutes: int, **extra: object) -> dict
 
 
 def write_gold_labels(path: Path, rows: list[dict]) -> None:
-    write_deltalake(str(path), pa.Table.from_pylist(rows, schema=GOLD_LABELS_SCHEMA), mode="append")
+    write_deltalake(str(path), pa.Table.from_pylist(rows, schema=LABELS_SCHEMA), mode="append")
 
 
 def train_side_id(prefix: str) -> str:
