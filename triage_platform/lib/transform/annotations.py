@@ -144,7 +144,7 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     if "annotation_reason" not in frame.columns:
         frame["annotation_reason"] = REASON_DAILY
     frame["annotation_version"] = frame["annotation_version"].fillna(1).astype("int64")
-    frame["is_current"] = frame["is_current"].fillna(True).astype(bool)
+    frame["is_current"] = frame["is_current"].astype("boolean").fillna(True).astype(bool)
     frame["annotation_reason"] = frame["annotation_reason"].fillna(REASON_DAILY)
     return frame[list(ANNOTATION_SCHEMA.names)]
 
