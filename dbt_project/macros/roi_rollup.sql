@@ -64,6 +64,19 @@ delay_measures as (
     cross join {{ ref('roi_periods') }} as p
     where {{ grain }} is not null
     group by 1
+),
+
+-- LLM spend as the LLM stage recorded it, one ml/llm_usage row per annotation run (daily and nightly
+-- reprocessing alike), summed over the days of the group.
+llm_measures as (
+    select
+        {{ grain }} as grain,
+        sum(u.cost_usd) as llm_cost_usd,
+        sum(u.calls) as llm_calls
+    from {{ ref('stg_llm_usage') }} as u
+    cross join {{ ref('roi_periods') }} as p
+    where {{ grain }} is not null
+    group by 1
 )
 
 select
@@ -94,12 +107,13 @@ select
     coalesce(d.alerted_clusters, 0) as alerted_clusters,
     coalesce(d.cost_of_delay_avoided_usd, 0) as cost_of_delay_avoided_usd,
     m.llm_decided_reviews,
-    -- silver/annotations carries no token or cost column yet: LLM cost is 0 here (see docs/roi.md).
-    cast(0 as double) as llm_cost_usd,
+    coalesce(l.llm_calls, 0) as llm_calls,
+    coalesce(l.llm_cost_usd, 0) as llm_cost_usd,
     m.auto_triaged_reviews * e.manual_triage_minutes_per_item / 60.0 * e.analyst_cost_per_hour_usd
-        + coalesce(d.cost_of_delay_avoided_usd, 0) - 0 as net_value_usd
+        + coalesce(d.cost_of_delay_avoided_usd, 0) - coalesce(l.llm_cost_usd, 0) as net_value_usd
 from review_measures as m
 cross join economics as e
 left join alert_measures as a on a.grain = m.grain
 left join delay_measures as d on d.grain = m.grain
+left join llm_measures as l on l.grain = m.grain
 {% endmacro %}

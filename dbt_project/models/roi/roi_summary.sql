@@ -78,7 +78,8 @@ select
         else 'worse'
     end as verdict,
     case
-        when r.measure = 'llm_cost_usd' then 'silver/annotations has no token or cost column yet: 0 by definition'
+        when r.measure = 'llm_cost_usd'
+            then 'spend recorded by the LLM stage per annotation run (ml/llm_usage), incl. nightly reprocessing'
         when r.measure = 'median_minutes_to_acknowledge' and r.current_value is null
             then 'no alert acknowledged in the period yet'
         else r.note

@@ -6,6 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from triage_platform.defs.jobs import LEARNING_LOOP_KEYS, MEDALLION_GROUPS
+from triage_platform.lib.annotate.usage import append_usage, usage_row, usage_snapshot
 from triage_platform.lib.delta import read_table
 from triage_platform.lib.transform.annotations import (
     ANNOTATION_SCHEMA,
@@ -21,6 +22,21 @@ from triage_platform.partitions import DAILY_PARTITIONS
 from triage_platform.resources import AnnotatorResource, TriageStorage
 
 ANNOTATIONS = dg.AssetKey(["silver", "annotations"])
+LLM_USAGE = dg.AssetKey(["ml", "llm_usage"])
+
+ml_llm_usage = dg.AssetSpec(
+    key=LLM_USAGE,
+    deps=[ANNOTATIONS],
+    partitions_def=DAILY_PARTITIONS,
+    group_name="ml",
+    owners=["team:ml"],
+    kinds={"deltalake"},
+    description="LLM spend per annotation run (append-only): one row per silver/annotations "
+    "materialization (daily or nightly reprocess) with the day, run id, reviews annotated, items handed to "
+    "the LLM stage, calls, retries, input/output tokens, cost in USD and the model. Written by "
+    "silver/annotations as a side table (zeros when no LLM is configured); read by the dbt ROI rollups "
+    "(llm_cost_usd).",
+)
 
 
 class AnnotationRunConfig(dg.Config):
@@ -57,14 +73,36 @@ def silver_annotations(
     day = date.fromisoformat(context.partition_key)
     existing = read_table(storage.paths.table("silver", "annotations"), filters=[("day", "==", day)])
     existing = conform(existing) if not existing.empty else ANNOTATION_SCHEMA.empty_table().to_pandas()
+    mode = "reprocess" if config.reprocess_only else "daily"
     if config.reprocess_only:
         reasons = reprocess_candidates(existing, annotator.live_versions(), annotator.review_threshold)
         annotated = set(current_annotations(existing)["review_key"])
         reasons.update({key: REASON_DAILY for key in reviews["review_key"] if key not in annotated})
         picked = reviews[reviews["review_key"].isin(reasons)].reset_index(drop=True)
-        fresh = build_annotations(picked, annotator.reprocess_annotator(), reason=reasons)
+        cascade = annotator.reprocess_annotator()
+        before, model = usage_snapshot(cascade)
+        fresh = build_annotations(picked, cascade, reason=reasons)
     else:
-        fresh = build_annotations(reviews, annotator.annotator())
+        cascade = annotator.annotator()
+        before, model = usage_snapshot(cascade)
+        fresh = build_annotations(reviews, cascade)
+    usage = usage_row(
+        day=day,
+        run_id=context.run.run_id,
+        mode=mode,
+        reviews_annotated=len(fresh),
+        before=before,
+        after=usage_snapshot(cascade)[0],
+        model=model,
+    )
+    append_usage(storage.paths.table("ml", "llm_usage"), usage)
+    context.log_event(
+        dg.AssetMaterialization(
+            asset_key=LLM_USAGE,
+            partition=context.partition_key,
+            metadata={k: usage[k] for k in ("mode", "llm_items_sent", "calls", "input_tokens", "cost_usd")},
+        )
+    )
     frame = merge_history(existing, fresh, keep=reviews["review_key"])
     current = current_annotations(frame)
     issue_counts = current["primary_issue"].value_counts()
@@ -75,7 +113,7 @@ def silver_annotations(
         ["review_key", "annotation_version", "primary_issue", "severity", "confidence", "stage", "rationale"],
         {
             "reviews": len(current),
-            "mode": "reprocess" if config.reprocess_only else "daily",
+            "mode": mode,
             "annotated_now": len(fresh),
             **{f"annotated_{reason.replace(':', '_')}": int(n) for reason, n in reasons_count.items()},
             "history_rows": len(frame) - len(current),
@@ -83,6 +121,10 @@ def silver_annotations(
             "needs_human": int(current["needs_human"].sum()) if len(current) else 0,
             "primary_issues": ", ".join(f"{k}={v}" for k, v in issue_counts.items()),
             "taxonomy_version": annotator.taxonomy.fingerprint if len(current) else "",
+            "llm_items_sent": usage["llm_items_sent"],
+            **{f"llm_{name}": usage[name] for name in ("calls", "retries", "input_tokens", "output_tokens")},
+            "llm_cost_usd": usage["cost_usd"],
+            "llm_model": usage["model"] or "",
         },
     )
 
@@ -102,4 +144,4 @@ NIGHTLY_REPROCESS_JOB = dg.define_asset_job(
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(assets=[silver_annotations], jobs=[NIGHTLY_REPROCESS_JOB])
+    return dg.Definitions(assets=[silver_annotations, ml_llm_usage], jobs=[NIGHTLY_REPROCESS_JOB])

@@ -11,6 +11,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from triage_platform.lib.annotate.usage import ensure_usage_table
 from triage_platform.lib.dbt import (
     DBT_MANIFEST_TARGET,
     DBT_PROJECT_DIR,
@@ -80,6 +81,8 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         """`dbt build` of the selected models and seeds over the Delta lake (DuckDB locally, Databricks in
         prod): the issue, triage, alert and theme marts and the ROI rollups; dbt tests report as asset
         checks. Each run keeps its compiled SQL, run results and logs in TRIAGE_HOME/dbt/runs/<run>."""
+        # ml/llm_usage came after the other sources: an older lake gets it empty (no recorded LLM spend).
+        ensure_usage_table(storage.paths.table("ml", "llm_usage"))
         runs = storage.paths.dbt_runs
         target = runs / f"{context.run.run_id[:8]}-{context.op_execution_context.op.name}"
         yield from dbt.cli(["build"], context=context, target_path=target).stream()
