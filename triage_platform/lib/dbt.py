@@ -89,7 +89,9 @@ DBT_SOURCE_TABLES: tuple[tuple[str, str], ...] = (
     ("gold", "alerts"),
     ("silver", "annotations"),
 )
-"""The lake tables the dbt sources read (models/staging/sources.yml)."""
+"""The lake tables the dbt sources read (models/staging/sources.yml) that a build waits for. The other
+source, `ml/llm_usage`, is optional: the dbt asset creates it empty on a lake predating it
+(`lib.annotate.usage.ensure_usage_table`), so an old lake still builds with an LLM cost of 0."""
 
 
 def missing_source_tables(lake: Path) -> list[str]:

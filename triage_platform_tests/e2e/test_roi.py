@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import pytest
 from deltalake import write_deltalake
 
 from triage_platform.lib.alerts.model import ALERTS_SCHEMA
+from triage_platform.lib.annotate.llm import LLMUsage
+from triage_platform.lib.annotate.usage import append_usage, usage_row
 from triage_platform.lib.dbt import DBT_PROJECT_DIR
 from triage_platform.lib.paths import TriagePaths
 from triage_platform.lib.roi.dashboard import FIGURE_IDS
@@ -82,6 +85,27 @@ def _write(path: Path, rows: list[dict], schema: pa.Schema) -> None:
     write_deltalake(str(path), pa.Table.from_pylist(rows, schema=schema), mode="overwrite")
 
 
+def _llm_usage_rows() -> list[dict]:
+    """One daily run per day (the stage off on the first day: zeros) and a nightly reprocess on two days,
+    with costs that differ per run."""
+    rows = []
+    for d in range(DAYS):
+        day = FIRST_DAY + timedelta(days=d)
+        runs = [("daily", d)] + ([("reprocess", d + 10)] if d in (1, 4) else [])
+        for mode, seed in runs:
+            spent = (
+                LLMUsage()
+                if d == 0
+                else LLMUsage(calls=seed, input_tokens=1000 * seed, cost_usd=0.013 * seed)
+            )
+            rows.append(
+                usage_row(
+                    day=day, run_id=f"{mode}-{d}", mode=mode, reviews_annotated=12, before=None, after=spent
+                )
+            )
+    return rows
+
+
 def _alert(alert_id: str, evidence: list[str], lifecycle: str, acknowledged_after: float | None) -> dict:
     row = {name: None for name in ALERTS_SCHEMA.names}
     delivered = LANDED + timedelta(minutes=5)
@@ -125,6 +149,8 @@ def lake(triage_home: Path) -> TriagePaths:
         _alert("a-open", critical[3:], "open", acknowledged_after=None),
     ]
     _write(paths.table("gold", "alerts"), alerts, ALERTS_SCHEMA)
+    for row in _llm_usage_rows():
+        append_usage(paths.table("ml", "llm_usage"), row)
     return paths
 
 
@@ -197,7 +223,18 @@ def test_daily_and_weekly_roi_build_the_marts_offline_and_agree_with_the_lake(la
     closed_keys = set(gold.loc[gold["severity"] == "critical", "review_key"].tolist()[:2])
     assert unresolved == set(high["review_key"]) - closed_keys
     assert clusters == gold["issue_types"].map(len).sum()
-    assert summary.loc["llm_cost_usd", "current_value"] == 0
+    usage = pd.DataFrame(_llm_usage_rows())
+    llm_cost = usage.loc[usage["day"] >= FIRST_DAY + timedelta(days=3), "cost_usd"].sum()
+    assert llm_cost > 0
+    assert summary.loc["llm_cost_usd", "current_value"] == pytest.approx(llm_cost)
+    assert summary.loc["llm_cost_usd", "baseline_value"] == pytest.approx(
+        usage.loc[usage["day"] <= FIRST_DAY + timedelta(days=2), "cost_usd"].sum()
+    )
+    assert summary.loc["net_value_usd", "current_value"] == pytest.approx(
+        summary.loc["analyst_cost_saved_usd", "current_value"]
+        + summary.loc["cost_of_delay_avoided_usd", "current_value"]
+        - llm_cost
+    )
 
     # The dashboard: one file under TRIAGE_HOME with every plot embedded and the samples escaped.
     dashboard = lake.reports / "roi.html"
@@ -211,7 +248,9 @@ def test_daily_and_weekly_roi_build_the_marts_offline_and_agree_with_the_lake(la
     dashboard_event = instance.get_latest_materialization_event(dg.AssetKey(["roi", "dashboard"]))
     assert dashboard_event.asset_materialization.metadata["path"].value == str(dashboard)
 
-    # weekly_roi, as its schedule or a person would launch it, in the same instance.
+    # weekly_roi, as its schedule or a person would launch it, in the same instance, on a lake predating
+    # ml/llm_usage: dbt still builds (an empty typed table stands in) and the LLM cost is 0.
+    shutil.rmtree(lake.table("ml", "llm_usage"))
     weekly = defs.resolve_job_def("weekly_roi").execute_in_process(instance=instance, raise_on_error=False)
     assert weekly.success
     weekly_keys = {event.asset_key.to_user_string() for event in weekly.get_asset_materialization_events()}
@@ -219,7 +258,10 @@ def test_daily_and_weekly_roi_build_the_marts_offline_and_agree_with_the_lake(la
     assert "marts/top_defect_themes" not in weekly_keys
     with duckdb.connect(str(lake.warehouse), read_only=True) as warehouse:
         weeks = warehouse.execute("select week_start, reviews from roi_weekly order by 1").fetchall()
+        week_llm_cost = warehouse.execute("select llm_cost_usd from roi_weekly").fetchall()
     assert weeks == [(FIRST_DAY, len(gold))]
+    assert week_llm_cost == [(0,)]
+    assert (lake.table("ml", "llm_usage") / "_delta_log").is_dir()
 
 
 def test_roi_schedules_skip_until_the_lake_has_the_source_tables(triage_home: Path) -> None:
