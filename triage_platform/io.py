@@ -15,11 +15,23 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 from dagster._core.storage.db_io_manager import DbTypeHandler
+from dagster_deltalake import handler as deltalake_handler
 from dagster_deltalake.handler import DeltaLakePyArrowTypeHandler
 from dagster_deltalake.io_manager import DeltaLakeIOManager
 from dagster_deltalake_pandas.deltalake_pandas_type_handler import DeltaLakePandasTypeHandler
 
 ARROW_SCHEMA_ATTR = "triage_arrow_schema"
+
+
+def _no_partition_stats(dt: Any, table_slice: Any = None) -> tuple[None, dict[str, Any]]:
+    """dagster-deltalake 0.29 computes size/row stats after each write from `get_add_actions`, which in
+    deltalake 1.x is an arro3 table with `partition.`-prefixed columns: the computation always fails and
+    every write logs "error while computing table stats". Skip it; the assets report their own row counts
+    in their metadata (`materialization.output`)."""
+    return None, {}
+
+
+deltalake_handler._get_partition_stats = _no_partition_stats
 
 
 def with_schema(frame: pd.DataFrame, schema: pa.Schema) -> pd.DataFrame:
