@@ -96,7 +96,8 @@ def test_the_learning_loops_run_on_the_demo(triage_home: Path) -> None:
     assert "no_macro_f1_regression" in checks and len(checks) == len(load_taxonomy().categories) + 1
     (candidate,) = materializations(result, "candidate_model")
     assert candidate["few_shot_version"].startswith("fs-")
-    assert result.success == bool(materializations(result, "promoted_model"))
+    promoted = bool(materializations(result, "promoted_model"))
+    assert result.success == promoted
 
     # daily evaluation: the trend table gets the day's rows for both datasets
     evaluation = platform.defs.resolve_job_def("daily_evaluation")
@@ -121,7 +122,9 @@ def test_the_learning_loops_run_on_the_demo(triage_home: Path) -> None:
         repository_def=platform.defs.get_repository_def(),
     )
     requests = schedule.evaluate_tick(context).run_requests or []
-    assert {r.partition_key for r in requests} <= {DAY1, DAY2} and requests
+    # a promoted model outdates every day's annotations; without one (and without an LLM) re-annotating
+    # would only repeat the live model's answers, so the schedule asks for nothing
+    assert {r.partition_key for r in requests} == ({DAY1, DAY2} if promoted else set())
     reprocess = platform.defs.resolve_job_def("nightly_reprocess")
     for request in requests:
         assert reprocess.execute_in_process(

@@ -223,7 +223,9 @@ def reprocess_candidates(
       live model nor the live rules, or by an LLM prompt other than the live one (LLM answers are kept
       while no LLM is configured);
     - `reprocess:low_confidence`: confidence below the review threshold of its primary issue
-      (`review_threshold(primary_issue)`): the routing would send it to the labeling backlog.
+      (`review_threshold(primary_issue)`: the routing would send it to the labeling backlog) while an LLM
+      is live that has not yet answered it under the live prompt. Without an LLM, or once the live prompt
+      answered, re-annotating would only repeat the same answer: the row waits for a new model or a human.
 
     Fallback annotations (no stage could answer) count as low confidence.
     """
@@ -238,7 +240,9 @@ def reprocess_candidates(
         outdated = row["taxonomy_version"] != live.taxonomy_version or outdated_by
         if outdated:
             reasons[row["review_key"]] = REASON_OUTDATED
-        elif float(row["confidence"]) < review_threshold(row["primary_issue"]):
+        elif float(row["confidence"]) < review_threshold(row["primary_issue"]) and (
+            live.prompt_version is not None and prompt != live.prompt_version
+        ):
             reasons[row["review_key"]] = REASON_LOW_CONFIDENCE
     return reasons
 

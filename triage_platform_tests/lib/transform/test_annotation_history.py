@@ -106,10 +106,13 @@ def test_reprocess_picks_low_confidence_and_outdated_rows() -> None:
     threshold = {"shipping_delay": 0.5}.get
     reasons = reprocess_candidates(current, LIVE, lambda issue: threshold(issue, 0.5))
     assert reasons == {
-        "unsure": REASON_LOW_CONFIDENCE,
         "old_model": REASON_OUTDATED,
         "old_taxonomy": REASON_OUTDATED,
-    }  # LLM answers stay while no LLM is configured; superseded rows are history
+    }  # LLM answers stay while no LLM is configured; superseded rows are history; without an LLM the
+    # live model would only repeat its unsure answer, so "unsure" waits for a new model or a human
     with_llm = LiveVersions("model-2", "rules-1", "llm-batch-v1+fs-12345678", "tax@1")
-    assert reprocess_candidates(current, with_llm, lambda issue: 0.5)["llm"] == REASON_OUTDATED
-    assert reprocess_days(current, LIVE, lambda issue: 0.5) == {DAY: 3}
+    llm_reasons = reprocess_candidates(current, with_llm, lambda issue: threshold(issue, 0.5))
+    assert llm_reasons["llm"] == REASON_OUTDATED and llm_reasons["unsure"] == REASON_LOW_CONFIDENCE
+    answered = frame([row("unsure", model="gpt-x", prompt_version=with_llm.prompt_version, confidence=0.2)])
+    assert reprocess_candidates(answered, with_llm, lambda issue: 0.5) == {}  # the live prompt answered
+    assert reprocess_days(current, LIVE, lambda issue: 0.5) == {DAY: 2}
