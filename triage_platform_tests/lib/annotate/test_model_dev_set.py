@@ -4,15 +4,14 @@ complaint tweets. Thresholds assert what was measured when written, minus a smal
 
 from __future__ import annotations
 
-import csv
-import re
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from triage_platform.lib.annotate import RulesAnnotator, Taxonomy, parse_taxonomy
+from benchmarks.quality import airline_data
+from triage_platform.lib.annotate import RulesAnnotator, Taxonomy
 from triage_platform.lib.annotate.labels import LabeledExample, load_labels, stable_split
 from triage_platform.lib.annotate.metrics import EvaluationReport, evaluate, expected_calibration_error
 from triage_platform.lib.annotate.model import ModelConfig, TriageModel
@@ -82,46 +81,6 @@ def test_held_out_calibration(report: EvaluationReport, held_out: tuple) -> None
     assert set(model.manifest["floors_unmet"]) <= {"fraud_suspicion"}
 
 
-def _airline() -> tuple[Taxonomy, list[LabeledExample]]:
-    rows = [
-        r
-        for r in csv.DictReader(_need(TWEETS).open(encoding="utf-8", newline=""))
-        if r["airline_sentiment"] == "negative" and r["negativereason"]
-    ]
-
-    def category_id(reason: str) -> str:
-        return re.sub(r"[^a-z0-9]+", "_", reason.lower().replace("'", "")).strip("_")
-
-    reasons = sorted({r["negativereason"] for r in rows})
-    taxonomy = parse_taxonomy(
-        {
-            "name": "airline-complaints",
-            "version": "1",
-            "categories": [{"id": category_id(x), "owner": "airline", "description": x} for x in reasons],
-        }
-    )
-    seen: set[str] = set()
-    examples = []
-    for r in rows:
-        if r["tweet_id"] in seen:
-            continue
-        seen.add(r["tweet_id"])
-        reason = category_id(r["negativereason"])
-        examples.append(
-            LabeledExample(
-                id=r["tweet_id"],
-                source="social",
-                text=r["text"],
-                issue_types=(reason,),
-                primary_issue=reason,
-                sentiment="negative",
-                severity="medium",
-                language="en",
-            )
-        )
-    return taxonomy, examples
-
-
 def test_bring_your_own_taxonomy_airline_complaints() -> None:
     """Negative tweets, `negativereason` as the one category (10 reasons), same training procedure.
 
@@ -129,7 +88,7 @@ def test_bring_your_own_taxonomy_airline_complaints() -> None:
     TF-IDF + logistic regression scores 0.52, a tuned LinearSVC 0.55). Single-label data, so the model
     keeps exactly one category per tweet (`min_issues=max_issues=1`).
     """
-    taxonomy, examples = _airline()
+    taxonomy, examples, _agreement = airline_data(_need(TWEETS))  # the same loader the benchmark uses
     assert len(taxonomy.ids) == 10
     train, held = stable_split(examples)
     model = TriageModel.train(train, taxonomy, ModelConfig(min_issues=1, max_issues=1))
