@@ -157,10 +157,8 @@ class HumanActions:
         }
         self.labels.append([label])
         self.apply_to_gold([label])
-        self.audit.record(
-            actor=actor.name,
-            role=actor.role,
-            via=actor.via,
+        self._audit(
+            actor,
             action=action,
             target_type="review",
             target_id=review_key,
@@ -170,12 +168,34 @@ class HumanActions:
         )
         return label
 
-    def skip(self, review_key: str, actor: Actor, queue: str, now: datetime | None = None) -> None:
-        """Record that a person passed on an item (it stays in its queue)."""
+    def _audit(
+        self,
+        actor: Actor,
+        *,
+        action: str,
+        target_type: str,
+        target_id: str,
+        before: Any = None,
+        after: Any = None,
+        at: datetime | None = None,
+    ) -> None:
+        """One audit-log entry for an action of `actor` (who, their role, through which door)."""
         self.audit.record(
             actor=actor.name,
             role=actor.role,
             via=actor.via,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            before=before,
+            after=after,
+            at=at,
+        )
+
+    def skip(self, review_key: str, actor: Actor, queue: str, now: datetime | None = None) -> None:
+        """Record that a person passed on an item (it stays in its queue)."""
+        self._audit(
+            actor,
             action="label.skip",
             target_type="review",
             target_id=review_key,
@@ -186,10 +206,8 @@ class HumanActions:
     def reopen(self, review_key: str, actor: Actor, now: datetime | None = None) -> None:
         """Send a labeled review back to its queue: earlier labels no longer count toward it."""
         row = self.gold_row(review_key)
-        self.audit.record(
-            actor=actor.name,
-            role=actor.role,
-            via=actor.via,
+        self._audit(
+            actor,
             action="label.reopen",
             target_type="review",
             target_id=review_key,
@@ -275,10 +293,8 @@ class HumanActions:
         now = now or utc_now()
         before = self.alert(alert_id)
         after = self.outbox.set_lifecycle(alert_id, ALERT_ACTIONS[action], now)
-        self.audit.record(
-            actor=actor.name,
-            role=actor.role,
-            via=actor.via,
+        self._audit(
+            actor,
             action=f"alert.{ALERT_ACTIONS[action]}",
             target_type="alert",
             target_id=after.alert_id,
@@ -294,10 +310,8 @@ class HumanActions:
         if self.users is None:
             raise ActionError("no users file configured")
         before, after = self.users.set_role(username, role)
-        self.audit.record(
-            actor=actor.name,
-            role=actor.role,
-            via=actor.via,
+        self._audit(
+            actor,
             action="user.role",
             target_type="user",
             target_id=username,
