@@ -148,6 +148,11 @@ def lake(triage_home: Path) -> TriagePaths:
         _alert("a-acked", critical[2:3], "acknowledged", acknowledged_after=90),
         _alert("a-open", critical[3:], "open", acknowledged_after=None),
     ]
+    # a follow-up message of the acknowledged alert ("now 25 reviews"): a copy carrying its acknowledgement,
+    # delivered later; it is not an alert of its own and must not count as acknowledged in no time
+    followup = _alert("a-acked-followup", [], "acknowledged", acknowledged_after=90)
+    followup.update(followup_of="a-acked", delivered_at=followup["acknowledged_at"] + timedelta(hours=2))
+    alerts.append(followup)
     _write(paths.table("gold", "alerts"), alerts, ALERTS_SCHEMA)
     for row in _llm_usage_rows():
         append_usage(paths.table("ml", "llm_usage"), row)

@@ -1,4 +1,5 @@
--- One row per alert of the outbox, with the times of its first human steps.
+-- One row per alert of the outbox, with the times of its first human steps. Follow-up messages ("now 25
+-- reviews") are rows of the outbox too, but not alerts of their own: their lifecycle is the alert's.
 select
     alert_id,
     kind,
@@ -27,4 +28,4 @@ select
     end as minutes_to_acknowledge,
     priority in ('high', 'critical') as is_high_priority
 from {{ source('gold', 'alerts') }}
-where kind in ('review', 'spike')
+where kind in ('review', 'spike') and followup_of is null
