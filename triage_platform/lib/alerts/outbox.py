@@ -247,7 +247,6 @@ class AlertOutbox:
 
     def _ensure_table(self) -> None:
         if self.exists():
-            self._add_missing_columns()
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -256,20 +255,22 @@ class AlertOutbox:
             if not self.exists():  # lost a creation race: fine if the winner created it
                 raise
 
-    def _add_missing_columns(self) -> None:
-        """Columns added to `ALERTS_SCHEMA` after a table was created (e.g. the lifecycle timestamps) are
-        added as nullable columns, so an outbox written by an older version keeps working."""
-        table = DeltaTable(str(self.path))
+    def _with_all_columns(self, table: DeltaTable) -> DeltaTable:
+        """`table`, after adding as nullable columns any `ALERTS_SCHEMA` gained since it was created (e.g.
+        the lifecycle timestamps), so an outbox written by an older version keeps working. Reads only the
+        schema of the snapshot already loaded."""
         present = set(table.schema().to_arrow().names)
         missing = [ALERTS_SCHEMA.field(name) for name in ALERTS_SCHEMA.names if name not in present]
         if missing:
             table.alter.add_columns([DeltaField.from_arrow(field) for field in missing])
+            table = DeltaTable(str(self.path))
+        return table
 
     def _transact(self, step: Callable[[list[Alert]], tuple[list[Alert], T]]) -> T:
         """Run `step` on the current rows and merge what it returns, retrying on write conflicts."""
         self._ensure_table()
         for conflict in range(self.max_conflicts):
-            table = DeltaTable(str(self.path))
+            table = self._with_all_columns(DeltaTable(str(self.path)))
             rows, result = step(alerts_from_table(table.to_pyarrow_table()))
             if not rows:
                 return result
