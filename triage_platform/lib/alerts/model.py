@@ -101,6 +101,8 @@ ALERTS_SCHEMA = pa.schema(
 """Schema of the `gold/alerts` Delta table (unpartitioned; one row per alert, merged on `alert_id`)."""
 
 ALERT_COLUMNS: tuple[str, ...] = tuple(ALERTS_SCHEMA.names)
+TIMESTAMP_COLUMNS: tuple[str, ...] = tuple(f.name for f in ALERTS_SCHEMA if f.type == TIMESTAMP)
+"""The UTC timestamp columns: missing values read as None, values normalized to aware UTC datetimes."""
 
 
 def utc(value: datetime) -> datetime:
@@ -215,13 +217,7 @@ class Alert(BaseModel):
         "notified_count",
         "digest_id",
         "suppressed_reason",
-        "next_attempt_at",
-        "delivered_at",
-        "created_at",
-        "updated_at",
-        "closed_at",
-        "notified_at",
-        "inflight_since",
+        *(name for name in TIMESTAMP_COLUMNS if name != "window_start"),
         mode="before",
     )
     @classmethod
@@ -253,16 +249,7 @@ class Alert(BaseModel):
 
     @model_validator(mode="after")
     def _normalize(self) -> Alert:
-        for name in (
-            "window_start",
-            "next_attempt_at",
-            "delivered_at",
-            "created_at",
-            "updated_at",
-            "closed_at",
-            "notified_at",
-            "inflight_since",
-        ):
+        for name in TIMESTAMP_COLUMNS:
             value = getattr(self, name)
             if isinstance(value, pd.Timestamp):
                 value = value.to_pydatetime()

@@ -6,11 +6,12 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 
 from triage_platform.lib.alerts.delivery import deliver_pending
-from triage_platform.lib.alerts.model import ALERTS_SCHEMA, Alert
+from triage_platform.lib.alerts.model import ALERTS_SCHEMA, TIMESTAMP_COLUMNS, Alert
 from triage_platform.lib.alerts.outbox import AlertOutbox
 from triage_platform.lib.alerts.sinks import SinkResult, SlackBotSink
 from triage_platform_tests.fakes.slack_server import FakeSlackServer
@@ -160,3 +161,14 @@ def test_all_on_a_missing_table_is_empty_with_the_schema(tmp_path) -> None:
     frame = AlertOutbox(tmp_path / "nothing").all()
     assert frame.empty and list(frame.columns) == ALERTS_SCHEMA.names
     assert pa.Table.from_pandas(frame, schema=ALERTS_SCHEMA, preserve_index=False).num_rows == 0
+
+
+def test_every_timestamp_column_is_aware_utc_or_none(now: datetime) -> None:
+    naive = pd.Timestamp(now).tz_localize(None)
+    alert = candidate("r1", at=now)
+    stamped = Alert.model_validate(
+        {**alert.model_dump(), **dict.fromkeys(TIMESTAMP_COLUMNS, naive), "investigating_at": pd.NaT}
+    )
+    for name in TIMESTAMP_COLUMNS:
+        value = getattr(stamped, name)
+        assert (value is None) if name == "investigating_at" else (value == now and value.tzinfo), name
