@@ -10,13 +10,16 @@ Security model:
   htmx sends), compared in constant time; `/slack/interactivity` is authenticated by Slack's signature
   instead;
 - review text is shown redacted; only a role with `view_pii` (admin) also sees the original text, read from
-  `silver/reviews`.
+  `silver/reviews`;
+- repeated wrong passwords lock the user name and the client address for a while (429 with Retry-After,
+  `lib/humans/throttle.py`).
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import math
 import os
 import secrets
 from collections.abc import Awaitable, Callable
@@ -60,6 +63,7 @@ from triage_platform.lib.humans.queue import (
     second_opinion_categories,
 )
 from triage_platform.lib.humans.slack import ReplayGuard, SlackInteractivity
+from triage_platform.lib.humans.throttle import LoginThrottle
 from triage_platform.lib.paths import TriagePaths
 from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA
 from triage_platform.lib.transform.silver import SILVER_SCHEMA
@@ -95,6 +99,8 @@ class WebConfig:
     slack_signing_secret: str | None = None
     slack_client: WebClient | None = None
     https_only: bool = False
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    """Locks a user name or client address after repeated wrong passwords (`lib/humans/throttle.py`)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -247,14 +253,30 @@ def create_app(config: WebConfig) -> Starlette:
         except Forbidden as error:
             return PlainTextResponse(str(error), status_code=403)
         username, password = str(form.get("username") or ""), str(form.get("password") or "")
-        user = await run_in_threadpool(config.users.authenticate, username, password)
         target = str(form.get("next") or "/queue")
         if not target.startswith("/") or target.startswith("//"):
             target = "/queue"
+        client = request.client.host if request.client else None
+        throttle = config.login_throttle
+        wait = throttle.retry_after(username, client)
+        if wait:
+            response = render(
+                request,
+                "login.html",
+                None,
+                status=429,
+                error=f"Too many failed sign-ins: try again in {math.ceil(wait / 60)} min",
+                next=target,
+            )
+            response.headers["Retry-After"] = str(wait)
+            return response
+        user = await run_in_threadpool(config.users.authenticate, username, password)
         if user is None:
+            throttle.failed(username, client)
             return render(
                 request, "login.html", None, status=401, error="Unknown user or wrong password", next=target
             )
+        throttle.succeeded(username)
         request.session.clear()
         request.session["user"] = user.username
         request.session["csrf"] = secrets.token_urlsafe(32)

@@ -163,3 +163,22 @@ def test_an_owner_reopens_a_labeled_item_and_it_needs_a_fresh_label(web) -> None
     assert 'data-review-key="r-q1"' in labeler.request("/queue")[1]  # back, even for its first labeler
     actions = list(AuditLog(web.paths.table("gold", "audit_log")).all()["action"])
     assert actions == ["label.accept", "label.reopen"]
+
+
+def test_repeated_wrong_passwords_lock_the_sign_in(web) -> None:
+    """Five wrong passwords (the default) lock the name and this client's address: the next attempt gets
+    429 with Retry-After before any password is checked, even a correct one, and no session is made."""
+    guesser = Browser(web.url)
+    guesser.request("/login")
+    for attempt in range(5):
+        status, text, _ = guesser.request(
+            "/login", {"csrf_token": guesser.csrf, "username": "leo", "password": f"guess-{attempt}"}
+        )
+        assert status == 401 and "wrong password" in text
+    status, text, headers = guesser.request(
+        "/login", {"csrf_token": guesser.csrf, "username": "leo", "password": PASSWORDS["leo"]}
+    )
+    assert status == 429 and "Too many failed sign-ins" in text
+    assert 0 < int(headers["retry-after"]) <= 15 * 60
+    status, _, headers = guesser.request("/queue")
+    assert status == 303 and headers["location"].startswith("/login")  # still signed out
