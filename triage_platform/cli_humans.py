@@ -232,10 +232,26 @@ def users_add(username: str, role: str, password: str | None) -> None:
 
 @users_group.command("list")
 def users_list() -> None:
+    """Users, roles and linked Slack member ids."""
     from triage_platform.lib.humans.auth import UserDirectory, users_file
 
     for user in UserDirectory(users_file(Settings.from_env().paths.home)).users().values():
-        click.echo(f"{user.username}\t{user.role}")
+        click.echo(f"{user.username}\t{user.role}\t{user.slack_id or '-'}")
+
+
+@users_group.command("link-slack")
+@click.argument("username")
+@click.argument("slack_id", required=False)
+def users_link_slack(username: str, slack_id: str | None) -> None:
+    """Link USERNAME to their Slack member id (U...), so their Slack button presses act as them with
+    their role; without SLACK_ID the link is removed."""
+    from triage_platform.lib.humans.auth import AuthError, UserDirectory, users_file
+
+    try:
+        user = UserDirectory(users_file(Settings.from_env().paths.home)).link_slack(username, slack_id)
+    except AuthError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{user.username}: Slack {user.slack_id or 'unlinked'}")
 
 
 COMMANDS = (serve, alert_group, labels_group, users_group)

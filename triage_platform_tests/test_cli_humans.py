@@ -66,3 +66,15 @@ def test_users_add_stores_a_hash_not_the_password(triage_home: Path) -> None:
     directory = UserDirectory(triage_home / "users.yaml")
     assert directory.authenticate("ana", "s3cret-pass").role == "admin"
     assert directory.authenticate("ana", "wrong") is None and directory.authenticate("bob", "x") is None
+
+
+def test_users_link_slack_links_lists_and_refuses_unknown_users(triage_home: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["users", "add", "olga", "--role", "owner", "--password", "pw"]).exit_code == 0
+    result = runner.invoke(main, ["users", "link-slack", "olga", "U0OLGA"])
+    assert result.exit_code == 0 and "olga: Slack U0OLGA" in result.output
+    assert "olga\towner\tU0OLGA" in runner.invoke(main, ["users", "list"]).output
+    assert UserDirectory(triage_home / "users.yaml").by_slack_id("U0OLGA").username == "olga"
+    missing = runner.invoke(main, ["users", "link-slack", "ghost", "U0GHOST"])
+    assert missing.exit_code != 0 and "no user 'ghost'" in missing.output
+    assert "olga: Slack unlinked" in runner.invoke(main, ["users", "link-slack", "olga"]).output

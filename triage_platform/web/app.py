@@ -22,7 +22,7 @@ import logging
 import math
 import os
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,7 +62,12 @@ from triage_platform.lib.humans.queue import (
     labels_since_reopen,
     second_opinion_categories,
 )
-from triage_platform.lib.humans.slack import ReplayGuard, SlackInteractivity
+from triage_platform.lib.humans.slack import (
+    ReplayGuard,
+    SlackActionRefused,
+    SlackInteractivity,
+    workspace_name,
+)
 from triage_platform.lib.humans.throttle import LoginThrottle
 from triage_platform.lib.paths import TriagePaths
 from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA
@@ -99,6 +104,8 @@ class WebConfig:
     slack_signing_secret: str | None = None
     slack_client: WebClient | None = None
     https_only: bool = False
+    slack_linked_users_only: bool = False
+    """Refuse Slack button presses from members not linked to a user (`slack_id` in the users file)."""
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     """Locks a user name or client address after repeated wrong passwords (`lib/humans/throttle.py`)."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -130,6 +137,8 @@ class WebConfig:
             slack_signing_secret=os.environ.get("SLACK_SIGNING_SECRET", "").strip() or None,
             slack_client=client,
             https_only=os.environ.get("TRIAGE_HTTPS_ONLY", "").lower() in ("1", "true", "yes"),
+            slack_linked_users_only=os.environ.get("TRIAGE_SLACK_LINKED_USERS_ONLY", "").lower()
+            in ("1", "true", "yes"),
         )
 
 
@@ -442,15 +451,32 @@ def create_app(config: WebConfig) -> Starlette:
 
     replay = ReplayGuard(path=config.paths.state / "slack_replay.json")
 
+    def slack_identify(member: Mapping[str, Any]) -> str:
+        linked = config.users.by_slack_id(str(member.get("id") or ""))
+        if linked is not None:
+            if not linked.can("alert_lifecycle"):
+                raise SlackActionRefused(f"{linked.username} ({linked.role}) may not change alerts")
+            return linked.username
+        if config.slack_linked_users_only:
+            raise SlackActionRefused("this Slack member is not linked to a triage user")
+        return workspace_name(member)
+
     def slack_apply(alert_id: str, action: str, actor: str) -> Alert:
-        return actions.alert_action(alert_id, action, Actor(actor, None, "slack"))
+        user = config.users.get(actor)
+        who = Actor.of(user, "slack") if user is not None else Actor(actor, None, "slack")
+        return actions.alert_action(alert_id, action, who)
 
     def slack_render(alert: Alert) -> tuple[str, list[dict[str, Any]]]:
         return render_slack_text(alert), render_slack_blocks(alert)
 
     interactivity = (
         SlackInteractivity(
-            config.slack_signing_secret, slack_apply, slack_render, config.slack_client, replay
+            config.slack_signing_secret,
+            slack_apply,
+            slack_render,
+            config.slack_client,
+            replay,
+            identify=slack_identify,
         )
         if config.slack_signing_secret
         else None

@@ -120,3 +120,36 @@ def test_a_web_lifecycle_action_edits_the_delivered_slack_message(web) -> None:
         message.edits[0]["blocks"]
     )
     assert outbox.get(alert.alert_id).lifecycle_status == "investigating"
+
+
+def test_a_linked_slack_member_acts_as_their_user_and_their_role_is_enforced(web) -> None:
+    """olga (owner) is linked to U0OLGA and vic (viewer) to U0VIC: olga's press is audited as olga with her
+    role; vic's is refused with 403 and changes nothing; with linked users required, an unlinked member is
+    refused too."""
+    directory = web.config.users
+    directory.link_slack("olga", "U0OLGA")
+    directory.link_slack("vic", "U0VIC")
+    outbox = AlertOutbox(web.paths.table("gold", "alerts"))
+    audit = AuditLog(web.paths.table("gold", "audit_log"))
+    alert_id = web.made["alert_ids"][0]
+    endpoint = f"{web.url}/slack/interactivity"
+
+    def press(member: str, action: str) -> tuple[int, dict]:
+        body = _press("C1", "1700000000.000100", alert_id, action, user=member.lower())
+        payload = json.loads(urllib.parse.parse_qs(body.decode())["payload"][0])
+        payload["user"]["id"] = member
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+        return _post(endpoint, body, _signed(body))
+
+    status, answer = press("U0VIC", "ack")
+    assert status == 403 and "vic (viewer) may not change alerts" in answer["error"]
+    assert outbox.get(alert_id).lifecycle_status == "open" and audit.all().empty
+
+    assert press("U0OLGA", "ack") == (200, {"ok": True, "lifecycle": ["acknowledged"]})
+    entry = audit.all().iloc[-1]
+    assert (entry["actor"], entry["role"], entry["via"]) == ("olga", "owner", "slack")
+
+    web.config.slack_linked_users_only = True  # the app reads the flag on every press
+    status, answer = press("U0STRANGER", "close")
+    assert status == 403 and "not linked" in answer["error"]
+    assert outbox.get(alert_id).lifecycle_status == "acknowledged" and len(audit.all()) == 1

@@ -8,6 +8,7 @@ users:
     role: admin            # viewer | labeler | owner | admin
     password_hash: scrypt$16384$8$1$<salt hex>$<hash hex>
     owners: [logistics]    # optional: the owner teams this person answers for (alert board filter)
+    slack_id: U024BE7LH    # optional: their Slack member id; Slack button presses then act as this user
 ```
 
 Passwords are stored only as scrypt hashes (`hash_password`, `triage users add`). What each role may do:
@@ -29,7 +30,7 @@ import hmac
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,8 @@ class User:
     role: str
     password_hash: str = field(repr=False)
     owners: tuple[str, ...] = ()
+    slack_id: str | None = None
+    """The person's Slack member id (`U...`): their Slack button presses act as this user, with this role."""
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
@@ -110,11 +113,28 @@ class UserDirectory:
                 role=role,
                 password_hash=str(item["password_hash"]),
                 owners=tuple(item.get("owners") or ()),
+                slack_id=str(item["slack_id"]) if item.get("slack_id") else None,
             )
         return out
 
     def get(self, username: str) -> User | None:
         return self.users().get(username)
+
+    def by_slack_id(self, slack_id: str) -> User | None:
+        """The user linked to this Slack member id, if any."""
+        return next((u for u in self.users().values() if slack_id and u.slack_id == slack_id), None)
+
+    def link_slack(self, username: str, slack_id: str | None) -> User:
+        """Link a user to their Slack member id (None unlinks); one Slack id belongs to one user."""
+        users = self.users()
+        if username not in users:
+            raise AuthError(f"no user {username!r}")
+        owner = self.by_slack_id(slack_id) if slack_id else None
+        if owner is not None and owner.username != username:
+            raise AuthError(f"Slack id {slack_id} is already linked to {owner.username!r}")
+        users[username] = replace(users[username], slack_id=slack_id or None)
+        self._write(users)
+        return users[username]
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user when the password matches, else None (same work whether or not the user exists)."""
@@ -130,7 +150,7 @@ class UserDirectory:
         if username not in users:
             raise AuthError(f"no user {username!r}")
         before = users[username]
-        after = User(before.username, role, before.password_hash, before.owners)
+        after = replace(before, role=role)
         users[username] = after
         self._write(users)
         return before, after
@@ -139,7 +159,9 @@ class UserDirectory:
         if role not in ROLES:
             raise AuthError(f"unknown role {role!r}; known: {list(ROLES)}")
         users = self.users()
-        users[username] = User(username, role, hash_password(password), tuple(owners))
+        previous = users.get(username)
+        slack_id = previous.slack_id if previous else None
+        users[username] = User(username, role, hash_password(password), tuple(owners), slack_id)
         self._write(users)
         return users[username]
 
@@ -151,6 +173,7 @@ class UserDirectory:
                     "role": u.role,
                     "password_hash": u.password_hash,
                     **({"owners": list(u.owners)} if u.owners else {}),
+                    **({"slack_id": u.slack_id} if u.slack_id else {}),
                 }
                 for u in users.values()
             ]

@@ -9,8 +9,12 @@ alert id. When someone presses one, Slack POSTs a signed `block_actions` payload
    an old capture), then one whose `X-Slack-Signature` does not verify against `SLACK_SIGNING_SECRET`
    (`slack_sdk.signature.SignatureVerifier`: HMAC-SHA256 of `v0:<timestamp>:<body>`);
 2. rejects a request whose signature it has already accepted (a replay inside the 5 minutes);
-3. applies the action to the alert (`HumanActions.alert_action`, audited as `slack:<user>` via `slack`);
-4. edits the original message (`chat.update`) to show the new state, who acted, and the next buttons.
+3. identifies who pressed (`identify`): a Slack member linked to a platform user (`slack_id` in the users
+   file) acts as that user and needs their role's `alert_lifecycle` permission, else the press is refused
+   with 403; an unlinked member acts as `slack:<name>` (trusting the workspace), unless the app requires
+   linked users (`TRIAGE_SLACK_LINKED_USERS_ONLY`), which refuses them too;
+4. applies the action to the alert (`HumanActions.alert_action`, audited under that name via `slack`);
+5. edits the original message (`chat.update`) to show the new state, who acted, and the next buttons.
 
 Nothing changes for a rejected request.
 """
@@ -84,6 +88,15 @@ def status_block(alert: Alert, actor: str | None) -> dict[str, Any]:
     }
 
 
+class SlackActionRefused(Exception):
+    """The Slack member who pressed may not do this (said in the 403 answer; nothing changes)."""
+
+
+def workspace_name(user: Mapping[str, Any]) -> str:
+    """`slack:<name>`: how an unlinked Slack member is named in the audit log."""
+    return f"slack:{user.get('username') or user.get('name') or user.get('id') or 'unknown'}"
+
+
 @dataclass
 class Verdict:
     """The HTTP answer of the interactivity endpoint."""
@@ -138,9 +151,11 @@ class SlackInteractivity:
         client: WebClient | None,
         replay: ReplayGuard | None = None,
         clock: Callable[[], float] = time.time,
+        identify: Callable[[Mapping[str, Any]], str] = workspace_name,
     ) -> None:
         self._verifier = SignatureVerifier(signing_secret, clock=_Clock(clock))
         self._apply = apply
+        self._identify = identify
         self._render = render
         self._client = client
         self._replay = replay or ReplayGuard()
@@ -166,8 +181,10 @@ class SlackInteractivity:
             return Verdict(400, {"error": "no payload"})
         if payload.get("type") != "block_actions":
             return Verdict(200, {"ignored": payload.get("type")})
-        user = payload.get("user") or {}
-        actor = f"slack:{user.get('username') or user.get('name') or user.get('id') or 'unknown'}"
+        try:
+            actor = self._identify(payload.get("user") or {})
+        except SlackActionRefused as refused:
+            return Verdict(403, {"error": str(refused)})
         results = []
         for action in payload.get("actions") or []:
             action_id = str(action.get("action_id") or "")

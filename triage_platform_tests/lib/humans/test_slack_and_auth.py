@@ -62,3 +62,20 @@ def test_passwords_are_salted_scrypt_hashes_and_roles_gate_permissions(tmp_path:
     with pytest.raises(AuthError, match="unknown role"):
         directory.set_role("leo", "emperor")
     assert directory.set_role("leo", "owner")[1].role == "owner"
+
+
+def test_a_user_is_linked_to_one_slack_member_and_keeps_it_across_changes(tmp_path: Path) -> None:
+    directory = UserDirectory(tmp_path / "users.yaml")
+    directory.add("olga", "pw", "owner")
+    directory.add("vic", "pw", "viewer")
+    assert directory.link_slack("olga", "U0OLGA").slack_id == "U0OLGA"
+    assert directory.by_slack_id("U0OLGA").username == "olga" and directory.by_slack_id("U0NOBODY") is None
+    with pytest.raises(AuthError, match="already linked to 'olga'"):
+        directory.link_slack("vic", "U0OLGA")
+    with pytest.raises(AuthError, match="no user"):
+        directory.link_slack("ghost", "U0GHOST")
+    directory.set_role("olga", "admin")
+    directory.add("olga", "new-pw", "admin")  # a password reset keeps the link
+    assert UserDirectory(tmp_path / "users.yaml").get("olga").slack_id == "U0OLGA"  # written to the file
+    directory.link_slack("olga", None)
+    assert directory.by_slack_id("U0OLGA") is None
