@@ -27,10 +27,10 @@ Measured on the labeled dev set before choosing the design: see the table in `ME
 The chosen default: TF-IDF word 1-2grams + char_wb 2-5grams + the taxonomy's cue windows (80 characters
 around price/service/setup/quality cues, see `features.py`) + the rules block, liblinear logistic
 regression with balanced class weights (C=4), Platt scaling on 5-fold OOF scores, recall-floor thresholds
-with a 0.03 cushion and a 0.2 precision guard. Measured with it (docs/annotation-quality.md): held-out
-macro-F1 0.802 (8 categories; 0.763 without cue windows), 5-fold CV macro-F1 0.755 (13 categories; 0.716),
-every category's recall >= 0.71 except fraud_suspicion (0.79, floor 0.90: kept only at 6% precision, see
-`floor_min_precision`).
+with a 0.03 cushion and a 0.2 precision guard. Measured with it and rules-2 (docs/annotation-quality.md):
+held-out macro-F1 0.803 (8 categories; 0.763 without cue windows), 5-fold CV macro-F1 0.779 (13
+categories; 0.716 without cue windows and rules-2), every category's recall >= 0.71, fraud_suspicion 1.00
+(precision 0.86 in CV; its floor needed 6% precision before rules-2's fraud phrasings).
 
 Persistence
 -----------

@@ -53,14 +53,15 @@ def test_held_out_quality(report: EvaluationReport, held_out: tuple) -> None:
     """Measured when written: macro-F1 0.802 over the 8 categories with >= 10 held-out examples (target
     0.80; 0.763 before the taxonomy's cue windows; the plain TF-IDF baseline 0.575), micro 0.781, every
     such category's recall >= 0.73, pricing_concern F1 0.70 (0.38 before), safety_hazard 1.00,
-    fraud_suspicion 0.80 (4 of 5). See docs/annotation-quality.md."""
+    fraud_suspicion 1.00 (5 of 5; 0.80 before the rules' used-as-new / card-misuse / doubted-authenticity
+    phrasings). See docs/annotation-quality.md."""
     assert report.macro_f1 is not None and report.macro_f1 >= 0.78
     assert report.categories["pricing_concern"].f1 >= 0.6
     assert report.micro_f1 >= 0.75
     for category in report.macro_categories:
         assert report.categories[category].recall >= 0.70, category
     assert report.categories["safety_hazard"].recall >= 0.9
-    assert report.categories["fraud_suspicion"].recall >= 0.6  # 5 held-out examples: one is 0.2
+    assert report.categories["fraud_suspicion"].recall >= 0.8  # 5 held-out examples: one is 0.2
     assert report.critical_recall is not None and report.critical_recall >= 0.9
     assert report.severity_accuracy >= 0.78 and report.primary_accuracy >= 0.78
     assert report.sentiment_accuracy >= 0.82
@@ -77,8 +78,8 @@ def test_held_out_calibration(report: EvaluationReport, held_out: tuple) -> None
     flagged = np.array([by_id[e.id].needs_human for e in held])
     assert 0.05 < flagged.mean() < 0.4
     assert np.mean(np.array(exact)[flagged]) < 0.5 < np.mean(np.array(exact)[~flagged])
-    # out of fold, every floor is kept except fraud_suspicion's (its 0.90 needs precision under 0.2)
-    assert set(model.manifest["floors_unmet"]) <= {"fraud_suspicion"}
+    # out of fold, every floor is kept, fraud_suspicion's 0.90 included
+    assert model.manifest["floors_unmet"] == []
 
 
 def test_bring_your_own_taxonomy_airline_complaints() -> None:
