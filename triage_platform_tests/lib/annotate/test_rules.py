@@ -219,6 +219,7 @@ def test_the_thin_categories_have_several_phrasings(rules: RulesAnnotator) -> No
     [
         "The new version is supposed to be new and improved, but it is slow.",
         "I bought a used one on purpose and it works great.",
+        "Support was slow but I got my old phone back after the repair.",
         "Advertised as new model year, and it is: love it.",
     ],
 )
