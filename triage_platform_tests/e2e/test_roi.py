@@ -255,7 +255,7 @@ def test_daily_and_weekly_roi_build_the_marts_offline_and_agree_with_the_lake(la
 
     # weekly_roi, as its schedule or a person would launch it, in the same instance, on a lake predating
     # ml/llm_usage: dbt still builds (an empty typed table stands in) and the LLM cost is 0.
-    shutil.rmtree(lake.table("ml", "llm_usage"))
+    shutil.rmtree(lake.table("ml", "llm_usage").local_path)
     weekly = defs.resolve_job_def("weekly_roi").execute_in_process(instance=instance, raise_on_error=False)
     assert weekly.success
     weekly_keys = {event.asset_key.to_user_string() for event in weekly.get_asset_materialization_events()}
@@ -266,7 +266,7 @@ def test_daily_and_weekly_roi_build_the_marts_offline_and_agree_with_the_lake(la
         week_llm_cost = warehouse.execute("select llm_cost_usd from roi_weekly").fetchall()
     assert weeks == [(FIRST_DAY, len(gold))]
     assert week_llm_cost == [(0,)]
-    assert (lake.table("ml", "llm_usage") / "_delta_log").is_dir()
+    assert lake.table("ml", "llm_usage").exists()
 
 
 def test_roi_schedules_skip_until_the_lake_has_the_source_tables(triage_home: Path) -> None:
@@ -287,7 +287,7 @@ def test_roi_schedules_skip_until_the_lake_has_the_source_tables(triage_home: Pa
         ("gold", "alerts"),
         ("silver", "annotations"),
     ):
-        (paths.table(layer, name) / "_delta_log").mkdir(parents=True)
+        (paths.table(layer, name).local_path / "_delta_log").mkdir(parents=True)
     with dg.build_schedule_context(resources=resources) as context:
         requested = defs.resolve_schedule_def("daily_roi_schedule").evaluate_tick(context)
     assert len(requested.run_requests or []) == 1
