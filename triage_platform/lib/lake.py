@@ -28,7 +28,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from triage_platform.lib.delta import DeltaLocation, local_path_of
 
@@ -91,14 +91,9 @@ class Lake:
 
     @property
     def display(self) -> str:
-        """The root for messages and logs: without any query string or user info (never a secret)."""
-        parts = urlsplit(self.root)
-        if not parts.scheme or self.local_root is not None:
-            return self.root
-        host = parts.hostname or ""
-        user = parts.username
-        netloc = f"{user}@{host}" if user else host
-        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        """The root for messages and logs (a lake URI carries no secret: `resolve_lake` refuses one with a
+        password or query string)."""
+        return self.root
 
     def location(self, *parts: str) -> DeltaLocation:
         """A table (or folder) under the root, with the lake's storage options."""
@@ -118,12 +113,18 @@ def resolve_lake(home: Path, lake_uri: str | None, environ: Mapping[str, str] | 
     uri = (lake_uri or "").strip()
     if not uri:
         return Lake(root=str(home / LAKE_FOLDER))
-    scheme = urlsplit(uri).scheme.lower()
+    parts = urlsplit(uri)
+    scheme = parts.scheme.lower()
+    if parts.query or parts.fragment or parts.password:
+        raise LakeConfigError(
+            f"{LAKE_URI_ENV} must not carry credentials or a query string: put them in the environment "
+            "(e.g. AZURE_STORAGE_SAS_TOKEN)"
+        )
     local = local_path_of(uri)
     if local is not None:
         return Lake(root=str(local.expanduser().resolve()))
     if scheme == "file":
-        raise LakeConfigError(f"{LAKE_URI_ENV}: a file:// URI must name a local path, not {uri!r}")
+        raise LakeConfigError(f"{LAKE_URI_ENV}: a file:// URI must name a local path (file:///...)")
     if scheme in AZURE_SCHEMES:
         options, option_env = azure_storage_options(uri, environ)
         return Lake(root=uri.rstrip("/"), storage_options=options, option_env=option_env, provider="azure")

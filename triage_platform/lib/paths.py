@@ -36,10 +36,10 @@ class TriagePaths:
         TRIAGE_LAKE_URI (unsupported scheme, missing credentials) fails here, with what to set."""
         environ = os.environ if environ is None else environ
         home = (home or Path(environ.get("TRIAGE_HOME", DEFAULT_HOME))).expanduser().resolve()
-        lake_uri = environ.get(LAKE_URI_ENV, "").strip() or None
-        if lake_uri is not None:
-            lake_uri = resolve_lake(home, lake_uri, environ).root
-        return cls(home, lake_uri=lake_uri)
+        lake = resolve_lake(home, environ.get(LAKE_URI_ENV, "").strip() or None, environ)
+        paths = cls(home, lake_uri=lake.root if environ.get(LAKE_URI_ENV, "").strip() else None)
+        paths.__dict__["lake"] = lake  # the `lake` property, resolved from this environment
+        return paths
 
     @property
     def landing(self) -> Path:
