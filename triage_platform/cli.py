@@ -99,7 +99,7 @@ def run(landing: Path | None, no_llm: bool) -> None:
 
     settings = Settings.from_env()
     instance = prepare_instance(settings.paths)
-    click.echo(f"TRIAGE_HOME={settings.paths.home}")
+    click.echo(f"TRIAGE_HOME={settings.paths.home} (lake: {settings.paths.lake.display})")
     report = run_available_now(settings, instance, landing, progress=click.echo)
     plan = report.plan
     click.echo(
@@ -303,7 +303,9 @@ def init() -> None:
 
     paths = Settings.from_env().paths
     prepare_instance(paths)
-    click.echo(f"TRIAGE_HOME={paths.home} (Dagster instance in {paths.dagster_home})")
+    click.echo(
+        f"TRIAGE_HOME={paths.home} (Dagster instance in {paths.dagster_home}, lake: {paths.lake.display})"
+    )
 
 
 @main.command("status")

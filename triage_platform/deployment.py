@@ -1,10 +1,12 @@
 """The one place that decides the deployment (local / test / prod) and the resources it gets.
 
 Assets never branch on the environment: they receive resources, and this module picks them.
-- local (default): Delta tables under TRIAGE_HOME/lake, the local annotator, in-process execution.
+- local (default): the local annotator, in-process execution.
 - test: the same parts on a temporary TRIAGE_HOME (tests set it), so every test runs the real stack.
-- prod: the lake at TRIAGE_LAKE_URI (e.g. an abfss:// Unity Catalog location) with cloud credentials
-  from the environment, multiprocess execution.
+- prod: multiprocess execution.
+The lake is the same notion in every deployment (`lib/lake.py`): TRIAGE_LAKE_URI when set (e.g. an abfss://
+Unity Catalog external location, credentials from the environment), else TRIAGE_HOME/lake. The IO manager
+and every resource that reads or writes tables directly get it from `settings.paths`.
 """
 
 from __future__ import annotations
@@ -18,24 +20,32 @@ from dagster_deltalake import AzureConfig, LocalConfig
 
 from triage_platform.io import TriageDeltaIOManager
 from triage_platform.lib.dbt import DBT_PROJECT_DIR, dbt_executable
+from triage_platform.lib.lake import Lake
 from triage_platform.resources import AlertingResource, AnnotatorResource, TriageStorage
 from triage_platform.settings import Settings
 
 DEPLOYMENTS = ("local", "test", "prod")
 
 
+def _storage_config(lake: Lake) -> AzureConfig | LocalConfig:
+    """The IO manager's storage options for `lake`: every option read from the environment is passed as a
+    `dg.EnvVar` (resolved when the run starts), so no credential is part of the resource configuration the
+    UI shows."""
+    if lake.provider == "local":
+        return LocalConfig()
+    options: dict[str, Any] = {
+        option: dg.EnvVar(lake.option_env[option]) if option in lake.option_env else value
+        for option, value in lake.storage_options.items()
+    }
+    if "use_azure_cli" in options:
+        options["use_azure_cli"] = True
+    return AzureConfig(**options)
+
+
 def _lake_io_manager(settings: Settings) -> TriageDeltaIOManager:
-    if settings.deployment == "prod" and os.environ.get("TRIAGE_LAKE_URI"):
-        return TriageDeltaIOManager(
-            root_uri=os.environ["TRIAGE_LAKE_URI"],
-            storage_options=AzureConfig(
-                account_name=dg.EnvVar("AZURE_STORAGE_ACCOUNT_NAME"),
-                client_id=dg.EnvVar("AZURE_CLIENT_ID"),
-                client_secret=dg.EnvVar("AZURE_CLIENT_SECRET"),
-                tenant_id=dg.EnvVar("AZURE_TENANT_ID"),
-            ),
-        )
-    return TriageDeltaIOManager(root_uri=str(settings.paths.lake), storage_options=LocalConfig())
+    """The medallion tables' IO manager, at the root of the installation's one lake."""
+    lake = settings.paths.lake
+    return TriageDeltaIOManager(root_uri=lake.root, storage_options=_storage_config(lake))
 
 
 def resources_for(settings: Settings) -> dict[str, Any]:
@@ -45,7 +55,9 @@ def resources_for(settings: Settings) -> dict[str, Any]:
     return {
         "io_manager": _lake_io_manager(settings),
         "storage": TriageStorage(
-            home=str(settings.paths.home), partition_start=settings.partition_start.isoformat()
+            home=str(settings.paths.home),
+            partition_start=settings.partition_start.isoformat(),
+            lake_uri=settings.paths.lake_uri,
         ),
         "annotator": AnnotatorResource(
             home=str(settings.paths.home),
@@ -58,6 +70,7 @@ def resources_for(settings: Settings) -> dict[str, Any]:
             home=str(settings.paths.home),
             dagster_url=settings.webserver_url,
             taxonomy_path=os.environ.get("TRIAGE_TAXONOMY"),
+            lake_uri=settings.paths.lake_uri,
         ),
     }
 

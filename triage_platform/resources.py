@@ -34,14 +34,17 @@ def _cached_taxonomy(path: str | None) -> Taxonomy:
 
 
 class TriageStorage(dg.ConfigurableResource):
-    """The platform's home folder: landing zone, file registry, quarantine and model store."""
+    """The platform's places: the home folder (landing zone, model store, local state) and the lake every
+    Delta table lives in (`lake_uri`: TRIAGE_LAKE_URI, None for TRIAGE_HOME/lake; its storage options come
+    from the environment, never from this configuration)."""
 
     home: str
     partition_start: str
+    lake_uri: str | None = None
 
     @property
     def paths(self) -> TriagePaths:
-        return TriagePaths(Path(self.home))
+        return TriagePaths(Path(self.home), lake_uri=self.lake_uri)
 
     def registry(self) -> LandingRegistry:
         return LandingRegistry(self.paths, date.fromisoformat(self.partition_start))
@@ -79,9 +82,11 @@ class AlertingResource(dg.ConfigurableResource):
     home: str
     dagster_url: str = "http://127.0.0.1:3000"
     taxonomy_path: str | None = None
+    lake_uri: str | None = None
+    """TRIAGE_LAKE_URI (None: TRIAGE_HOME/lake), as in `TriageStorage`."""
 
     def outbox(self) -> AlertOutbox:
-        return AlertOutbox(TriagePaths(Path(self.home)).table("gold", "alerts"))
+        return AlertOutbox(TriagePaths(Path(self.home), lake_uri=self.lake_uri).table("gold", "alerts"))
 
     def sinks(self) -> list[Sink]:
         return sinks_from_env(

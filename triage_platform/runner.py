@@ -7,6 +7,7 @@ project-local Dagster instance, so every run shows up in the Dagster UI afterwar
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -83,7 +84,7 @@ def run_available_now(
 ) -> RunReport:
     """Discover new landed files, then materialize every day partition they touch, one run per day."""
     started = time.monotonic()
-    paths = TriagePaths(settings.paths.home, landing_override=landing.resolve() if landing else None)
+    paths = dataclasses.replace(settings.paths, landing_override=landing.resolve() if landing else None)
     registry = LandingRegistry(paths, settings.partition_start)
     cursor_file = paths.state / "triage_run_cursor.json"
     known = decode_cursor(cursor_file.read_text()) if cursor_file.exists() and landing is None else {}

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pyarrow as pa
-from deltalake import write_deltalake
 
 from triage_platform.lib.alerts.candidates import review_alerts
 from triage_platform.lib.alerts.outbox import AlertOutbox
 from triage_platform.lib.annotate.taxonomy import load_taxonomy
+from triage_platform.lib.delta import TableRef, as_location
 from triage_platform.lib.humans.auth import UserDirectory
 from triage_platform.lib.paths import TriagePaths
 from triage_platform.lib.transform.annotations import ANNOTATION_SCHEMA
@@ -211,13 +211,9 @@ def gold_frame(day: date = DAY) -> pd.DataFrame:
     return build_gold_reviews(silver, annotations, lambda row: routes[row["review_key"]])
 
 
-def _write(path, frame: pd.DataFrame, schema: pa.Schema) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_deltalake(
-        str(path),
-        pa.Table.from_pandas(frame, schema=schema, preserve_index=False),
-        mode="append",
-        partition_by=["day"],
+def _write(table: TableRef, frame: pd.DataFrame, schema: pa.Schema) -> None:
+    as_location(table).write(
+        pa.Table.from_pandas(frame, schema=schema, preserve_index=False), mode="append", partition_by=["day"]
     )
 
 

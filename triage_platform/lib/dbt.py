@@ -14,6 +14,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from triage_platform.lib.lake import Lake
+
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 """The dbt project at the repository root (dbt_project.yml, profiles.yml, models, macros, seeds)."""
 
@@ -94,10 +96,6 @@ source, `ml/llm_usage`, is optional: the dbt asset creates it empty on a lake pr
 (`lib.annotate.usage.ensure_usage_table`), so an old lake still builds with an LLM cost of 0."""
 
 
-def missing_source_tables(lake: Path) -> list[str]:
-    """The dbt source tables not yet written under `lake` (a build needs them all)."""
-    return [
-        f"{layer}/{name}"
-        for layer, name in DBT_SOURCE_TABLES
-        if not (lake / layer / name / "_delta_log").is_dir()
-    ]
+def missing_source_tables(lake: Lake) -> list[str]:
+    """The dbt source tables not yet written in `lake` (a build needs them all)."""
+    return [f"{layer}/{name}" for layer, name in DBT_SOURCE_TABLES if not lake.table(layer, name).exists()]

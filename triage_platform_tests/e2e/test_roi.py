@@ -1,6 +1,7 @@
 """The dbt marts, ROI rollups and dashboard through Dagster, on a small lake this test writes itself:
 `daily_roi` and `weekly_roi` run in a real Dagster instance, dbt builds offline on DuckDB from the Delta
-tables, dbt tests come back as asset checks, and the figures match a pandas recomputation from the lake."""
+tables, dbt tests come back as asset checks, and the figures match a pandas recomputation from the lake.
+The lake is at TRIAGE_LAKE_URI, a folder outside TRIAGE_HOME: dbt's copy into DuckDB reads it there."""
 
 from __future__ import annotations
 
@@ -131,8 +132,9 @@ def _alert(alert_id: str, evidence: list[str], lifecycle: str, acknowledged_afte
 
 
 @pytest.fixture
-def lake(triage_home: Path) -> TriagePaths:
-    paths = TriagePaths(triage_home).ensure()
+def lake(triage_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TriagePaths:
+    monkeypatch.setenv("TRIAGE_LAKE_URI", str(tmp_path / "outside_lake"))
+    paths = TriagePaths.from_env().ensure()
     reviews = [_review(FIRST_DAY + timedelta(days=d), i) for d in range(DAYS) for i in range(12)]
     _write(paths.table("gold", "reviews"), reviews, GOLD_REVIEWS_SCHEMA)
     annotations = [{name: row.get(name) for name in ANNOTATION_SCHEMA.names} for row in reviews]
@@ -255,7 +257,7 @@ def test_daily_and_weekly_roi_build_the_marts_offline_and_agree_with_the_lake(la
 
     # weekly_roi, as its schedule or a person would launch it, in the same instance, on a lake predating
     # ml/llm_usage: dbt still builds (an empty typed table stands in) and the LLM cost is 0.
-    shutil.rmtree(lake.table("ml", "llm_usage"))
+    shutil.rmtree(lake.table("ml", "llm_usage").local_path)
     weekly = defs.resolve_job_def("weekly_roi").execute_in_process(instance=instance, raise_on_error=False)
     assert weekly.success
     weekly_keys = {event.asset_key.to_user_string() for event in weekly.get_asset_materialization_events()}
@@ -266,7 +268,8 @@ def test_daily_and_weekly_roi_build_the_marts_offline_and_agree_with_the_lake(la
         week_llm_cost = warehouse.execute("select llm_cost_usd from roi_weekly").fetchall()
     assert weeks == [(FIRST_DAY, len(gold))]
     assert week_llm_cost == [(0,)]
-    assert (lake.table("ml", "llm_usage") / "_delta_log").is_dir()
+    assert lake.table("ml", "llm_usage").exists()
+    assert not (lake.home / "lake").exists()  # every read and write went to the lake at the URI
 
 
 def test_roi_schedules_skip_until_the_lake_has_the_source_tables(triage_home: Path) -> None:
@@ -287,7 +290,7 @@ def test_roi_schedules_skip_until_the_lake_has_the_source_tables(triage_home: Pa
         ("gold", "alerts"),
         ("silver", "annotations"),
     ):
-        (paths.table(layer, name) / "_delta_log").mkdir(parents=True)
+        (paths.table(layer, name).local_path / "_delta_log").mkdir(parents=True)
     with dg.build_schedule_context(resources=resources) as context:
         requested = defs.resolve_schedule_def("daily_roi_schedule").evaluate_tick(context)
     assert len(requested.run_requests or []) == 1

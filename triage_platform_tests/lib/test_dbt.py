@@ -15,6 +15,7 @@ from triage_platform.lib.dbt import (
     project_files,
     prune_run_folders,
 )
+from triage_platform.lib.lake import Lake
 
 
 def _project(root: Path) -> tuple[Path, Path]:
@@ -68,14 +69,15 @@ def test_the_real_project_lists_its_models_seeds_and_reference_dimensions() -> N
 
 
 def test_missing_source_tables_names_what_dbt_still_needs(tmp_path: Path) -> None:
-    assert missing_source_tables(tmp_path) == [
+    lake = Lake(root=str(tmp_path))
+    assert missing_source_tables(lake) == [
         "gold/reviews",
         "gold/issue_daily",
         "gold/alerts",
         "silver/annotations",
     ]
     (tmp_path / "gold" / "reviews" / "_delta_log").mkdir(parents=True)
-    assert "gold/reviews" not in missing_source_tables(tmp_path)
+    assert "gold/reviews" not in missing_source_tables(lake)
 
 
 def test_prune_run_folders_keeps_the_newest(tmp_path: Path) -> None:

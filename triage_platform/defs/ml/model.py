@@ -5,7 +5,6 @@ evaluation trend."""
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -40,7 +39,7 @@ from triage_platform.lib.annotate.model import ModelError, TriageModel
 from triage_platform.lib.annotate.pausing import write_paused_categories
 from triage_platform.lib.annotate.registry import ModelStore
 from triage_platform.lib.annotate.taxonomy import Taxonomy, load_taxonomy
-from triage_platform.lib.delta import read_table
+from triage_platform.lib.delta import DeltaLocation, read_table
 from triage_platform.lib.quality.drift import drift_outcome, review_psis
 from triage_platform.lib.quality.recall import paused_categories, recall_floor_outcomes
 from triage_platform.lib.transform.gold import GOLD_REVIEWS_SCHEMA
@@ -61,7 +60,7 @@ EVALUATION_FILE = "evaluation.json"
 MACRO_F1_CHECK = "no_macro_f1_regression"
 
 
-def _gold_labels_path(storage: TriageStorage) -> Path:
+def _gold_labels_path(storage: TriageStorage) -> DeltaLocation:
     return storage.paths.table("gold", "labels")
 
 

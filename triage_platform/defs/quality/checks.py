@@ -11,7 +11,7 @@ import pandas as pd
 
 from triage_platform.lib.alerts.model import ALERTS_SCHEMA
 from triage_platform.lib.annotate.taxonomy import load_taxonomy
-from triage_platform.lib.delta import read_table
+from triage_platform.lib.delta import DeltaLocation, read_table
 from triage_platform.lib.quality.contracts import CONTRACTS, CheckOutcome, check_contract
 from triage_platform.lib.quality.drift import drift_outcome, review_psis, token_counts, vocabulary_shift
 from triage_platform.lib.quality.expectations import (
@@ -186,13 +186,13 @@ def critical_alert_latency(storage: TriageStorage) -> dg.AssetCheckResult:
 
 @cache
 def _reference_frame(
-    labels_dir: str, gold_labels: str, taxonomy_path: str | None, labels_stamp: tuple
+    labels_dir: str, gold_labels: DeltaLocation, taxonomy_path: str | None, labels_stamp: tuple
 ) -> pd.DataFrame:
     """The reviews a model learns from (`ml/training_set`: label files and the review queue's
     gold/labels, or the seed examples), as a frame."""
     from triage_platform.lib.annotate.labeled_sets import labeled_sets
 
-    data = labeled_sets(Path(labels_dir), Path(gold_labels), load_taxonomy(taxonomy_path))
+    data = labeled_sets(Path(labels_dir), gold_labels, load_taxonomy(taxonomy_path))
     return pd.DataFrame(
         {
             "text": [e.text for e in data.train],
@@ -203,11 +203,10 @@ def _reference_frame(
     )
 
 
-def _labels_stamp(labels_dir: Path, gold_labels: Path) -> tuple:
+def _labels_stamp(labels_dir: Path, gold_labels: DeltaLocation) -> tuple:
+    """What the reference frame depends on: the label files and the version of gold/labels."""
     files = sorted(labels_dir.rglob("*.jsonl")) if labels_dir.is_dir() else []
-    log = gold_labels / "_delta_log"
-    files += sorted(log.glob("*.json")) if log.is_dir() else []
-    return tuple((str(p), p.stat().st_mtime_ns) for p in files)
+    return (*((str(p), p.stat().st_mtime_ns) for p in files), ("gold/labels", gold_labels.version()))
 
 
 DRIFT_SLICE_MIN_ROWS = 50
@@ -227,7 +226,7 @@ def gold_reviews_drift(
 ) -> dg.AssetCheckResult:
     labels_dir, gold_labels = storage.paths.home / "labels", storage.paths.table("gold", "labels")
     reference = _reference_frame(
-        str(labels_dir), str(gold_labels), annotator.taxonomy_path, _labels_stamp(labels_dir, gold_labels)
+        str(labels_dir), gold_labels, annotator.taxonomy_path, _labels_stamp(labels_dir, gold_labels)
     )
     current = frame.rename(columns={"text_redacted": "text"})
     values = review_psis(reference, current, text_col="text", list_columns=("issue_types",))

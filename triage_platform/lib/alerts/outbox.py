@@ -17,11 +17,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-from deltalake import DeltaTable, write_deltalake
+from deltalake import DeltaTable
 from deltalake import Field as DeltaField
 from deltalake.exceptions import CommitFailedError
 
@@ -36,6 +35,7 @@ from triage_platform.lib.alerts.model import (
     utc,
 )
 from triage_platform.lib.alerts.policy import AlertPlan, AlertPolicy, due_digests, plan_alerts
+from triage_platform.lib.delta import TableRef, as_location
 
 T = TypeVar("T")
 
@@ -75,35 +75,35 @@ class OutboxError(RuntimeError):
 class AlertOutbox:
     """`gold/alerts` as an outbox: enqueue (plan + write), claim, record attempts, lifecycle."""
 
-    def __init__(self, table_path: Path | str, policy: AlertPolicy | None = None, *, max_conflicts: int = 20):
-        self.path = Path(table_path)
+    def __init__(self, table: TableRef, policy: AlertPolicy | None = None, *, max_conflicts: int = 20):
+        self.location = as_location(table)
         self.policy = policy or AlertPolicy()
         self.max_conflicts = max_conflicts
 
     def __repr__(self) -> str:
-        return f"AlertOutbox({str(self.path)!r})"
+        return f"AlertOutbox({self.location.uri!r})"
 
     # ----------------------------------------------------------------------------------------- reading
 
     def exists(self) -> bool:
-        return (self.path / "_delta_log").is_dir()
+        return self.location.exists()
 
     def all(self) -> pd.DataFrame:
         """The whole table as a DataFrame (`ALERTS_SCHEMA` columns; empty when nothing was written)."""
         if not self.exists():
             return empty_frame()
-        return DeltaTable(str(self.path)).to_pyarrow_table().to_pandas()
+        return self.location.open().to_pyarrow_table().to_pandas()
 
     def alerts(self) -> list[Alert]:
         if not self.exists():
             return []
-        return alerts_from_table(DeltaTable(str(self.path)).to_pyarrow_table())
+        return alerts_from_table(self.location.open().to_pyarrow_table())
 
     def get(self, alert_id: str) -> Alert | None:
         return next((a for a in self.alerts() if a.alert_id == alert_id), None)
 
     def version(self) -> int | None:
-        return DeltaTable(str(self.path)).version() if self.exists() else None
+        return self.location.version()
 
     def pending(self, now: datetime, limit: int | None = None) -> list[Alert]:
         """Alerts due for delivery: status `pending` and `next_attempt_at` <= now; most urgent first."""
@@ -248,9 +248,8 @@ class AlertOutbox:
     def _ensure_table(self) -> None:
         if self.exists():
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            write_deltalake(str(self.path), ALERTS_SCHEMA.empty_table(), mode="append")
+            self.location.write(ALERTS_SCHEMA.empty_table(), mode="append")
         except Exception:
             if not self.exists():  # lost a creation race: fine if the winner created it
                 raise
@@ -263,14 +262,14 @@ class AlertOutbox:
         missing = [ALERTS_SCHEMA.field(name) for name in ALERTS_SCHEMA.names if name not in present]
         if missing:
             table.alter.add_columns([DeltaField.from_arrow(field) for field in missing])
-            table = DeltaTable(str(self.path))
+            table = self.location.open()
         return table
 
     def _transact(self, step: Callable[[list[Alert]], tuple[list[Alert], T]]) -> T:
         """Run `step` on the current rows and merge what it returns, retrying on write conflicts."""
         self._ensure_table()
         for conflict in range(self.max_conflicts):
-            table = self._with_all_columns(DeltaTable(str(self.path)))
+            table = self._with_all_columns(self.location.open())
             rows, result = step(alerts_from_table(table.to_pyarrow_table()))
             if not rows:
                 return result
@@ -291,7 +290,9 @@ class AlertOutbox:
                 time.sleep(random.uniform(0.005, 0.05) * (conflict + 1))
                 continue
             return result
-        raise OutboxError(f"{self.path}: gave up after {self.max_conflicts} conflicting concurrent writes")
+        raise OutboxError(
+            f"{self.location}: gave up after {self.max_conflicts} conflicting concurrent writes"
+        )
 
 
 def _find(alerts: list[Alert], alert_id: str) -> Alert:

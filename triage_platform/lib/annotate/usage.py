@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
 
 from triage_platform.lib.annotate.llm import LLMUsage
-from triage_platform.lib.delta import append, table_exists
+from triage_platform.lib.delta import TableRef, append, as_location
 
 UsageMode = Literal["daily", "reprocess"]
 
@@ -102,25 +101,16 @@ def usage_table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=LLM_USAGE_SCHEMA)
 
 
-def append_usage(path: Path, row: dict[str, Any]) -> None:
+def append_usage(table: TableRef, row: dict[str, Any]) -> None:
     """Append one run's row to `ml/llm_usage` (creates the table, partitioned by day, on first write)."""
-    from deltalake import write_deltalake
-
-    table = usage_table([row])
-    if table_exists(path):
-        append(path, table)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_deltalake(str(path), table, mode="append", partition_by=["day"])
+    append(table, usage_table([row]), partition_by=["day"])
 
 
-def ensure_usage_table(path: Path) -> bool:
+def ensure_usage_table(table: TableRef) -> bool:
     """Create an empty, typed `ml/llm_usage` when a lake predating it has none (dbt reads it: no rows means
     no recorded LLM spend). True when it was created."""
-    if table_exists(path):
+    location = as_location(table)
+    if location.exists():
         return False
-    from deltalake import write_deltalake
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_deltalake(str(path), LLM_USAGE_SCHEMA.empty_table(), mode="append", partition_by=["day"])
+    location.write(LLM_USAGE_SCHEMA.empty_table(), mode="append", partition_by=["day"])
     return True

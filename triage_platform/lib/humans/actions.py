@@ -14,20 +14,18 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import DeltaTable
 from deltalake.exceptions import CommitFailedError
 
 from triage_platform.lib.alerts.model import Alert
 from triage_platform.lib.alerts.outbox import AlertOutbox
 from triage_platform.lib.annotate.schema import NO_ISSUE
 from triage_platform.lib.annotate.taxonomy import Taxonomy
-from triage_platform.lib.delta import sql_string, table_exists
+from triage_platform.lib.delta import TableRef, as_location, sql_string
 from triage_platform.lib.humans.auth import User, UserDirectory
 from triage_platform.lib.humans.queue import HUMAN_LABELED_STATUS
 from triage_platform.lib.humans.tables import (
@@ -245,8 +243,8 @@ class HumanActions:
     def apply_to_gold(self, labels: Sequence[Mapping[str, Any]], max_conflicts: int = 20) -> int:
         """Write the latest of `labels` into `gold/reviews` (matched on review key): the labeled fields,
         `human_override=True`, status `human_labeled`. Returns the rows updated (0 when gold is absent)."""
-        path = self.paths.table("gold", "reviews")
-        if not labels or not table_exists(path):
+        gold = self.paths.table("gold", "reviews")
+        if not labels or not gold.exists():
             return 0
         latest = latest_labels(pd.DataFrame(list(labels)))
         source = pa.table(
@@ -264,7 +262,7 @@ class HumanActions:
         for conflict in range(max_conflicts):
             try:
                 metrics = (
-                    DeltaTable(str(path))
+                    gold.open()
                     .merge(
                         source, predicate="t.review_key = s.review_key", source_alias="s", target_alias="t"
                     )
@@ -275,7 +273,7 @@ class HumanActions:
                 time.sleep(random.uniform(0.01, 0.05) * (conflict + 1))
                 continue
             return int(metrics.get("num_target_rows_updated", 0))
-        raise ActionError(f"{path}: gave up after {max_conflicts} conflicting concurrent writes")
+        raise ActionError(f"{gold}: gave up after {max_conflicts} conflicting concurrent writes")
 
     # ------------------------------------------------------------------------------------- alerts
 
@@ -322,12 +320,13 @@ class HumanActions:
 
 
 def rows_with_key(
-    path: Path, schema: pa.Schema, review_key: str, columns: list[str] | None = None
+    table_ref: TableRef, schema: pa.Schema, review_key: str, columns: list[str] | None = None
 ) -> pd.DataFrame:
     """Rows of a review-keyed Delta table for one review (filtered in Arrow; string-view safe)."""
-    if not table_exists(path):
+    location = as_location(table_ref)
+    if not location.exists():
         return schema.empty_table().to_pandas()
-    table = DeltaTable(str(path)).to_pyarrow_dataset().to_table(columns=columns)
+    table = location.open().to_pyarrow_dataset().to_table(columns=columns)
     keys = table.column("review_key").cast(pa.string())
     return table.filter(pc.equal(keys, review_key)).to_pandas()
 

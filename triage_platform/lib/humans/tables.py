@@ -1,7 +1,7 @@
 """The tables people write: `gold/labels` (human labels, append-only) and `gold/audit_log` (every human
 action, append-only), with their readers.
 
-Both are unpartitioned Delta tables under the lake (`TriagePaths.table("gold", ...)`), only ever appended
+Both are unpartitioned Delta tables in the lake (`TriagePaths.table("gold", ...)`), only ever appended
 to, so nothing a person did is lost or rewritten; the current label of a review is its latest row
 (`latest_labels`). Appends of several processes (the web app, the Slack endpoint, the CLI) are independent
 Delta commits and never conflict.
@@ -15,13 +15,12 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
-from triage_platform.lib.delta import append, read_table
+from triage_platform.lib.delta import DeltaLocation, TableRef, append, as_location, read_table
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -106,7 +105,10 @@ def label_id_for(review_key: str, annotator: str, labeled_at: datetime, after: M
 class LabelStore:
     """`gold/labels`: append human labels, read the latest label per review."""
 
-    path: Path
+    location: DeltaLocation
+
+    def __init__(self, table: TableRef) -> None:
+        object.__setattr__(self, "location", as_location(table))
 
     def append(self, rows: Sequence[Mapping[str, Any]]) -> int:
         """Append label rows (dicts with the `LABELS_SCHEMA` columns); rows whose `label_id` is already
@@ -121,14 +123,14 @@ class LabelStore:
         for row in fresh:
             row["labeled_at"] = as_utc(row["labeled_at"]).to_pydatetime()
             row["issue_types"] = list(row.get("issue_types") or [])
-        append(self.path, pa.Table.from_pylist(fresh, schema=LABELS_SCHEMA))
+        append(self.location, pa.Table.from_pylist(fresh, schema=LABELS_SCHEMA))
         return len(fresh)
 
     def exists(self) -> bool:
-        return (self.path / "_delta_log").is_dir()
+        return self.location.exists()
 
     def all(self) -> pd.DataFrame:
-        return read_table(self.path, LABELS_SCHEMA)
+        return read_table(self.location, LABELS_SCHEMA)
 
     def latest(self) -> pd.DataFrame:
         """The current label of every labeled review (its latest row)."""
@@ -147,7 +149,10 @@ def latest_labels(labels: pd.DataFrame) -> pd.DataFrame:
 class AuditLog:
     """`gold/audit_log`: append one entry per human action; read them back."""
 
-    path: Path
+    location: DeltaLocation
+
+    def __init__(self, table: TableRef) -> None:
+        object.__setattr__(self, "location", as_location(table))
 
     def record(
         self,
@@ -174,19 +179,19 @@ class AuditLog:
             "before_json": None if before is None else to_json(before),
             "after_json": None if after is None else to_json(after),
         }
-        append(self.path, pa.Table.from_pylist([entry], schema=AUDIT_SCHEMA))
+        append(self.location, pa.Table.from_pylist([entry], schema=AUDIT_SCHEMA))
         return entry
 
     def record_many(self, entries: Iterable[Mapping[str, Any]]) -> None:
         rows = [dict(e) for e in entries]
         if rows:
-            append(self.path, pa.Table.from_pylist(rows, schema=AUDIT_SCHEMA))
+            append(self.location, pa.Table.from_pylist(rows, schema=AUDIT_SCHEMA))
 
     def all(self) -> pd.DataFrame:
-        return read_table(self.path, AUDIT_SCHEMA).sort_values("at").reset_index(drop=True)
+        return read_table(self.location, AUDIT_SCHEMA).sort_values("at").reset_index(drop=True)
 
     def reopened(self) -> dict[str, pd.Timestamp]:
         """Latest `label.reopen` time per review key."""
-        frame = read_table(self.path, AUDIT_SCHEMA, columns=["at", "action", "target_id"])
+        frame = read_table(self.location, AUDIT_SCHEMA, columns=["at", "action", "target_id"])
         frame = frame[frame["action"] == "label.reopen"]
         return {} if frame.empty else frame.groupby("target_id")["at"].max().to_dict()

@@ -72,12 +72,13 @@ class FileVersion:
 
 
 class LandingRegistry:
-    """Reads and writes the registry (`lake/landing/files`) and quarantine (`quarantine/records`) tables."""
+    """Reads and writes the registry (`<lake>/landing/files`) and quarantine (`paths.quarantine_table`)
+    tables; archives each version in the local `paths.landing_archive`."""
 
     def __init__(self, paths: TriagePaths, partition_start: date) -> None:
         self.paths = paths
         self.partition_start = partition_start
-        self.archive_root = paths.lake / "landing" / "archive"
+        self.archive_root = paths.landing_archive
 
     def versions(self) -> pd.DataFrame:
         return read_table(self.paths.registry_table, REGISTRY_SCHEMA)

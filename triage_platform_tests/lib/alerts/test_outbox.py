@@ -29,7 +29,7 @@ def test_enqueue_writes_pending_alerts_and_a_second_enqueue_is_a_no_op(
 
     assert len(plan.new) == 2 and again.is_empty
     assert outbox.version() == version  # nothing written the second time
-    table = DeltaTable(str(outbox.path)).to_pyarrow_table()
+    table = DeltaTable(str(outbox.location)).to_pyarrow_table()
     assert table.schema.equals(ALERTS_SCHEMA, check_metadata=False)
     frame = outbox.all()
     assert len(frame) == 2 and set(frame["delivery_status"]) == {"pending"}
@@ -78,7 +78,7 @@ def test_concurrent_enqueues_of_the_same_candidates_create_one_row(
     def worker() -> None:
         try:
             barrier.wait()
-            AlertOutbox(outbox.path).enqueue(candidates, now)
+            AlertOutbox(outbox.location).enqueue(candidates, now)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -138,7 +138,7 @@ def test_an_outbox_written_before_the_lifecycle_columns_gains_them(tmp_path: Pat
     outbox = AlertOutbox(tmp_path / "alerts")
     (alert,) = outbox.enqueue([candidate("r1", at=now)], now).new
     assert outbox.set_lifecycle(alert.alert_id, "acknowledged", now).acknowledged_at == now
-    assert lifecycle <= set(DeltaTable(str(outbox.path)).schema().to_arrow().names)
+    assert lifecycle <= set(DeltaTable(str(outbox.location)).schema().to_arrow().names)
 
 
 def test_digests_are_built_once_when_due(outbox: AlertOutbox, now: datetime) -> None:
