@@ -164,3 +164,26 @@ def test_missing_file_is_file_not_found(tmp_path: Path) -> None:
 def test_parse_taxonomy_from_mapping() -> None:
     taxonomy = parse_taxonomy({"name": "t", "version": 3, "categories": [{"id": "a_b", "owner": "o"}]})
     assert taxonomy.ids == ("a_b",) and taxonomy.version == "3"
+
+
+AIRLINE_EXAMPLE = Path(__file__).resolve().parents[3] / "docs/examples/airline-taxonomy.yaml"
+
+
+def test_airline_example_taxonomy_loads_and_its_keywords_drive_the_rules() -> None:
+    """The documented bring-your-own example (used by benchmarks/quality.py) stays a valid taxonomy whose
+    keywords name its reasons, including the rare ones the model learns least from."""
+    from triage_platform.lib.annotate import RulesAnnotator
+    from triage_platform.lib.annotate.schema import AnnotationInput
+
+    taxonomy = load_taxonomy(AIRLINE_EXAMPLE)
+    assert len(taxonomy.ids) == 10 and "cant_tell" in taxonomy.ids
+    assert all(c.keywords for c in taxonomy.categories if c.id != "cant_tell")
+    rules = RulesAnnotator(taxonomy)
+    cases = {
+        "my suitcase came off the carousel with a broken wheel": "damaged_luggage",
+        "45 minutes in the check in line at the ticket counter": "longlines",
+        "the flight was cancelled and nobody rebooked us": "cancelled_flight",
+    }
+    for i, (text, expected) in enumerate(cases.items()):
+        [annotation] = rules.annotate([AnnotationInput(id=str(i), text=text)])
+        assert expected in annotation.issue_types, (text, annotation.issue_types)
