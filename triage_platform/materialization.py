@@ -50,12 +50,14 @@ def output(
     schema: pa.Schema,
     preview_columns: Sequence[str],
     extra: Mapping[str, Any] | None = None,
+    output_name: str = "result",
 ) -> dg.Output[pd.DataFrame]:
-    """Wrap a partition's frame with row count, column schema, preview and any asset-specific counts."""
+    """Wrap a partition's frame with row count, column schema, preview and any asset-specific counts
+    (`output_name`: which output of a multi-asset it is)."""
     metadata: dict[str, Any] = {
         "dagster/row_count": len(frame),
         "dagster/column_schema": column_schema(schema),
         "preview": preview(frame, preview_columns),
     }
     metadata.update(extra or {})
-    return dg.Output(with_schema(frame, schema), metadata=metadata)
+    return dg.Output(with_schema(frame, schema), output_name=output_name, metadata=metadata)

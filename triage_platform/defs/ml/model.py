@@ -68,53 +68,69 @@ def _sets(storage: TriageStorage, taxonomy: Taxonomy):
     return labeled_sets(storage.paths.home / "labels", _gold_labels_path(storage), taxonomy)
 
 
-@dg.asset(
-    key=TRAINING_SET, deps=[GOLD_LABELS], group_name="ml", owners=["team:ml"], kinds={"deltalake", "pandas"}
+def _labeled_set_out(key: dg.AssetKey, description: str) -> dg.AssetOut:
+    return dg.AssetOut(
+        key=key, group_name="ml", owners=["team:ml"], kinds={"deltalake", "pandas"}, description=description
+    )
+
+
+@dg.multi_asset(
+    outs={
+        "training_set": _labeled_set_out(
+            TRAINING_SET,
+            "The labeled examples the next model learns from: human labels from TRIAGE_HOME/labels/*.jsonl "
+            "and the review queue's `gold/labels` table (latest decision per review; it overrides a file "
+            "label with the same id), minus the evaluation set. Versioned by content hash (`content_hash`); "
+            "the project's seed examples when no human labels exist yet. Invalid human labels are counted "
+            "and named, never used.",
+        ),
+        "evaluation_set": _labeled_set_out(
+            EVALUATION_SET,
+            "The fixed exam every model is scored on: TRIAGE_HOME/labels/eval/*.jsonl when present, else "
+            "the human labels whose id hashes into the held-out 25% (a test on the id alone, so membership "
+            "never changes when new labels arrive). Versioned by content hash (`content_hash`): numbers "
+            "measured on different hashes are not comparable.",
+        ),
+    },
+    deps=[GOLD_LABELS],
 )
-def training_set(storage: TriageStorage, annotator: AnnotatorResource) -> dg.Output[pd.DataFrame]:
-    """The labeled examples the next model learns from: human labels from TRIAGE_HOME/labels/*.jsonl and
-    the review queue's `gold/labels` table (latest decision per review; it overrides a file label with the
-    same id), minus the evaluation set. Versioned by content hash (`content_hash`); the project's seed
-    examples when no human labels exist yet. Invalid human labels are counted and named, never used."""
+def labeled_data_sets(
+    storage: TriageStorage, annotator: AnnotatorResource
+) -> Iterator[dg.Output[pd.DataFrame]]:
+    """Split the human labels once into the training set and the evaluation set (one read of the label
+    files and of `gold/labels` for both)."""
     sets = _sets(storage, annotator.taxonomy)
-    frame = examples_frame(sets.train, sets.origins)
-    return output(
-        frame,
+    taxonomy_version = annotator.taxonomy.fingerprint
+    preview_columns = ["id", "origin", "primary_issue", "severity", "language", "text"]
+    train = examples_frame(sets.train, sets.origins)
+    yield output(
+        train,
         LABELED_SET_SCHEMA,
-        ["id", "origin", "primary_issue", "severity", "language", "text"],
+        preview_columns,
         {
             "content_hash": sets.training_hash,
-            "examples": len(frame),
+            "examples": len(train),
             "origin": sets.origin,
             **{f"from_{name}": n for name, n in origin_counts(sets.train, sets.origins).items()},
             "rejected_labels": len(sets.rejected),
             "rejected_examples": "; ".join(f"{r.id}: {r.reason}" for r in sets.rejected[:5]),
-            "taxonomy_version": annotator.taxonomy.fingerprint,
+            "taxonomy_version": taxonomy_version,
         },
+        output_name="training_set",
     )
-
-
-@dg.asset(
-    key=EVALUATION_SET, deps=[GOLD_LABELS], group_name="ml", owners=["team:ml"], kinds={"deltalake", "pandas"}
-)
-def evaluation_set(storage: TriageStorage, annotator: AnnotatorResource) -> dg.Output[pd.DataFrame]:
-    """The fixed exam every model is scored on: TRIAGE_HOME/labels/eval/*.jsonl when present, else the
-    human labels whose id hashes into the held-out 25% (a test on the id alone, so membership never
-    changes when new labels arrive). Versioned by content hash (`content_hash`): numbers measured on
-    different hashes are not comparable."""
-    sets = _sets(storage, annotator.taxonomy)
-    frame = examples_frame(sets.evaluation, sets.origins)
-    return output(
-        frame,
+    evaluation = examples_frame(sets.evaluation, sets.origins)
+    yield output(
+        evaluation,
         LABELED_SET_SCHEMA,
-        ["id", "origin", "primary_issue", "severity", "language", "text"],
+        preview_columns,
         {
             "content_hash": sets.evaluation_hash,
-            "examples": len(frame),
+            "examples": len(evaluation),
             "origin": sets.origin,
             **{f"from_{name}": n for name, n in origin_counts(sets.evaluation, sets.origins).items()},
-            "taxonomy_version": annotator.taxonomy.fingerprint,
+            "taxonomy_version": taxonomy_version,
         },
+        output_name="evaluation_set",
     )
 
 
@@ -397,7 +413,7 @@ DAILY_EVALUATION_JOB = dg.define_asset_job(
 def defs() -> dg.Definitions:
     taxonomy = load_taxonomy(Settings.from_env().taxonomy_path)
     return dg.Definitions(
-        assets=[training_set, evaluation_set, candidate_model, promoted_model, evaluation_history],
+        assets=[labeled_data_sets, candidate_model, promoted_model, evaluation_history],
         asset_checks=[candidate_checks(taxonomy)],
         jobs=[WEEKLY_RETRAINING_JOB, DAILY_EVALUATION_JOB],
     )
