@@ -109,35 +109,39 @@ for _action, _help in (
 # --------------------------------------------------------------------------------------------- labels
 
 
+LABEL_FORMATS = ("label-studio", "argilla")
+"""The labeling tools `triage labels export|import` speak (lib/humans/label_studio.py, argilla.py)."""
+
+
 @click.group("labels")
 def labels_group() -> None:
-    """Human labels (gold/labels): export to and import from Label Studio."""
+    """Human labels (gold/labels): export to and import from Label Studio or Argilla."""
 
 
 @labels_group.command("export")
-@click.option(
-    "--format", "fmt", type=click.Choice(["label-studio"]), default="label-studio", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(LABEL_FORMATS), default="label-studio", show_default=True)
 @click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @click.option(
     "--pending/--no-pending",
     default=True,
     show_default=True,
-    help="Also export unlabeled queue and backlog items as tasks with predictions.",
+    help="Also export unlabeled queue and backlog items as tasks/records with predictions.",
 )
 @click.option(
     "--config",
     "config_out",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Also write the Label Studio labeling interface (XML).",
+    help="Also write the Label Studio labeling interface (XML) / the Argilla dataset settings (JSON; "
+    "for Argilla always written, by default next to --out as NAME.settings.json).",
 )
 def labels_export(fmt: str, out: Path, pending: bool, config_out: Path | None) -> None:
-    """Write Label Studio JSON tasks: labels as annotations, model output as predictions."""
+    """Write Label Studio JSON tasks (labels as annotations, model output as predictions) or Argilla 2.x
+    records (labels as responses, model output as suggestions) and the Argilla dataset settings."""
     import pandas as pd
 
     from triage_platform.lib.delta import read_table
-    from triage_platform.lib.humans.label_studio import export_tasks, labeling_config
+    from triage_platform.lib.humans import argilla, label_studio
     from triage_platform.lib.humans.queue import (
         build_labeling_backlog,
         build_review_queue,
@@ -157,36 +161,51 @@ def labels_export(fmt: str, out: Path, pending: bool, config_out: Path | None) -
                 build_labeling_backlog(gold, labels, second_opinion=second),
             ]
         )
-    tasks = export_tasks(labels, waiting)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    if fmt == "argilla":
+        items = argilla.export_records(labels, waiting)
+        labeled = sum(1 for r in items if r["responses"])
+        config_out = config_out or out.with_name(f"{out.stem}.settings.json")
+        config_text = json.dumps(argilla.dataset_settings(actions.taxonomy), ensure_ascii=False, indent=1)
+        kind, done = "records", "responses"
+    else:
+        items = label_studio.export_tasks(labels, waiting)
+        labeled = sum(1 for t in items if t["annotations"])
+        config_text = label_studio.labeling_config(actions.taxonomy)
+        kind, done = "tasks", "annotations"
+    out.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
     if config_out is not None:
-        config_out.write_text(labeling_config(actions.taxonomy), encoding="utf-8")
-    annotated = sum(1 for t in tasks if t["annotations"])
-    click.echo(f"Wrote {len(tasks)} tasks ({annotated} with annotations, {len(labels)} labels) to {out}")
+        config_out.write_text(config_text, encoding="utf-8")
+        click.echo(f"Wrote the {fmt} settings to {config_out}")
+    click.echo(f"Wrote {len(items)} {kind} ({labeled} with {done}, {len(labels)} labels) to {out}")
 
 
 @labels_group.command("import")
-@click.option(
-    "--format", "fmt", type=click.Choice(["label-studio"]), default="label-studio", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(LABEL_FORMATS), default="label-studio", show_default=True)
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--by", "by", default=None, help="Who imports (audit log; default: $USER).")
 def labels_import(fmt: str, path: Path, by: str | None) -> None:
-    """Read Label Studio JSON tasks and append their annotations to gold/labels (known ones are skipped)."""
+    """Read Label Studio tasks or Argilla records and append their labels to gold/labels (known ones are
+    skipped). An invalid label is refused with its reason and the rest is imported; the exit code is then
+    1."""
+    from triage_platform.lib.humans import argilla, label_studio
     from triage_platform.lib.humans.actions import Actor
-    from triage_platform.lib.humans.label_studio import LabelStudioError, import_tasks
 
     actions = _actions()
+    read = argilla.read_records if fmt == "argilla" else label_studio.read_tasks
     try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-        rows = import_tasks(tasks, actions.taxonomy)
-    except (json.JSONDecodeError, LabelStudioError) as error:
+        result = read(json.loads(path.read_text(encoding="utf-8")), actions.taxonomy)
+    except (json.JSONDecodeError, argilla.ArgillaError, label_studio.LabelStudioError) as error:
         raise click.ClickException(f"{path}: {error}") from error
-    added = actions.import_labels(rows, Actor(by or getpass.getuser(), None, "label-studio"))
+    added = actions.import_labels(result.rows, Actor(by or getpass.getuser(), None, fmt))
     click.echo(
-        f"Read {len(rows)} annotations from {path}: {added} new labels, {len(rows) - added} already known"
+        f"Read {len(result.rows)} labels from {path}: {added} new labels, "
+        f"{len(result.rows) - added} already known, {len(result.refused)} refused"
     )
+    for refusal in result.refused:
+        click.echo(f"refused {refusal}", err=True)
+    if result.refused:
+        raise SystemExit(1)
 
 
 @labels_group.command("reopen")

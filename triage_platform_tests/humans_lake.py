@@ -13,6 +13,7 @@ from triage_platform.lib.alerts.candidates import review_alerts
 from triage_platform.lib.alerts.outbox import AlertOutbox
 from triage_platform.lib.annotate.taxonomy import load_taxonomy
 from triage_platform.lib.delta import TableRef, as_location
+from triage_platform.lib.humans.actions import Actor, HumanActions
 from triage_platform.lib.humans.auth import UserDirectory
 from triage_platform.lib.paths import TriagePaths
 from triage_platform.lib.transform.annotations import ANNOTATION_SCHEMA
@@ -237,3 +238,40 @@ def write_tiny_lake(paths: TriagePaths, *, with_alerts: bool = True, with_users:
             directory.add(name, PASSWORDS[name], role)
         made["users"] = directory
     return made
+
+
+LABELS_START = datetime(2026, 3, 3, 10, 0, 0, 123456, tzinfo=UTC)
+
+
+def write_labeled_lake(paths: TriagePaths) -> HumanActions:
+    """The tiny lake with four human labels: an accept, two annotators on `r-q2` (the second changing the
+    first's correction) and a "no issue" label; for the labeling-tool round trips."""
+    write_tiny_lake(paths, with_alerts=False, with_users=False)
+    actions = HumanActions(paths, load_taxonomy(None))
+    start = LABELS_START
+    actions.label("r-q1", Actor("leo"), None, now=start)
+    actions.label(
+        "r-q2",
+        Actor("leo"),
+        {"issue_types": ["shipping_delay", "customer_service"], "severity": "high"},
+        now=start + timedelta(seconds=1),
+    )
+    actions.label(
+        "r-b1", Actor("ana"), {"issue_types": [], "sentiment": "neutral"}, now=start + timedelta(seconds=2)
+    )
+    actions.label(
+        "r-q2",
+        Actor("ana"),
+        {"issue_types": ["customer_service"], "primary_issue": "customer_service"},
+        now=start + timedelta(seconds=3),
+    )
+    return actions
+
+
+def canonical_labels(frame: pd.DataFrame) -> list[dict]:
+    """`gold/labels` rows in a comparable form (by label id; lists and ISO times)."""
+    rows = frame.sort_values("label_id").to_dict("records")
+    for row in rows:
+        row["issue_types"] = list(row["issue_types"])
+        row["labeled_at"] = pd.Timestamp(row["labeled_at"]).isoformat()
+    return rows

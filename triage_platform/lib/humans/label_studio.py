@@ -23,17 +23,24 @@ from the task's prediction and the taxonomy version in force.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import pandas as pd
 
 from triage_platform.lib.annotate.taxonomy import Taxonomy
-from triage_platform.lib.humans.actions import SENTIMENTS, SEVERITIES, annotation_fields, validate_label
-from triage_platform.lib.humans.tables import as_utc, label_id_for, to_json
+from triage_platform.lib.humans.actions import SENTIMENTS, SEVERITIES, annotation_fields
+from triage_platform.lib.humans.interchange import (
+    REVIEW_DATA,
+    ImportResult,
+    collect_labels,
+    iso,
+    label_row,
+    labeled_reviews,
+    missing_to_none,
+    pending_items,
+)
 
 CHOICE_FIELDS = ("issue_types", "primary_issue", "severity", "sentiment")
 TO_NAME = "text"
@@ -60,80 +67,51 @@ def _result(values: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _iso(value: Any) -> str:
-    return as_utc(value).isoformat()
-
-
-def _none(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
-
-
 def export_tasks(labels: pd.DataFrame, pending: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """Tasks for every labeled review (each label row one annotation, oldest first, with the prediction
     that was shown: its `before`) and for every pending item of `pending` (queue/backlog rows: the
     prediction only)."""
     tasks: list[dict[str, Any]] = []
     annotation_id = 0
-    if not labels.empty:
-        ordered = labels.sort_values(["review_key", "labeled_at", "label_id"])
-        for review_key, group in ordered.groupby("review_key", sort=True):
-            first = group.iloc[0]
-            before = json.loads(first["before_json"]) if _none(first["before_json"]) else None
-            annotations = []
-            for row in group.to_dict("records"):
-                annotation_id += 1
-                annotations.append(
-                    {
-                        "id": annotation_id,
-                        "completed_by": {"email": row["annotator"]},
-                        "created_at": _iso(row["labeled_at"]),
-                        "updated_at": _iso(row["labeled_at"]),
-                        "was_cancelled": False,
-                        "result": _result(annotation_fields(row)),
-                        "triage_meta": {
-                            "label_id": row["label_id"],
-                            "before_json": _none(row["before_json"]),
-                            "after_json": _none(row["after_json"]),
-                            "taxonomy_version": _none(row["taxonomy_version"]),
-                        },
-                    }
-                )
-            task: dict[str, Any] = {
-                "id": len(tasks) + 1,
-                "data": {
-                    "review_key": review_key,
-                    "text": _none(first["text"]),
-                    "title": _none(first["title"]),
-                    "language": _none(first["language"]),
-                    "source": _none(first["source"]),
-                },
-                "annotations": annotations,
-                "predictions": [],
-            }
-            if before:
-                task["predictions"] = [{"model_version": "before-label", "result": _result(before)}]
-            tasks.append(task)
-    labeled = set(labels["review_key"]) if not labels.empty else set()
-    for row in pending.to_dict("records") if pending is not None and not pending.empty else []:
-        if row["review_key"] in labeled:
-            continue
+    for review in labeled_reviews(labels):
+        annotations = []
+        for row in review.rows:
+            annotation_id += 1
+            annotations.append(
+                {
+                    "id": annotation_id,
+                    "completed_by": {"email": row["annotator"]},
+                    "created_at": iso(row["labeled_at"]),
+                    "updated_at": iso(row["labeled_at"]),
+                    "was_cancelled": False,
+                    "result": _result(annotation_fields(row)),
+                    "triage_meta": {
+                        "label_id": row["label_id"],
+                        "before_json": missing_to_none(row["before_json"]),
+                        "after_json": missing_to_none(row["after_json"]),
+                        "taxonomy_version": missing_to_none(row["taxonomy_version"]),
+                    },
+                }
+            )
+        task: dict[str, Any] = {
+            "id": len(tasks) + 1,
+            "data": {"review_key": review.review_key, **review.data},
+            "annotations": annotations,
+            "predictions": [],
+        }
+        if review.before:
+            task["predictions"] = [{"model_version": "before-label", "result": _result(review.before)}]
+        tasks.append(task)
+    for item in pending_items(labels, pending):
         tasks.append(
             {
                 "id": len(tasks) + 1,
-                "data": {
-                    "review_key": row["review_key"],
-                    "text": _none(row.get("text_redacted")),
-                    "title": _none(row.get("title_redacted")),
-                    "language": _none(row.get("language")),
-                    "source": _none(row.get("source")),
-                },
+                "data": {"review_key": item["review_key"], **{name: item[name] for name in REVIEW_DATA}},
                 "predictions": [
                     {
-                        "model_version": _none(row.get("model_version")) or "unknown",
-                        "score": float(row["confidence"])
-                        if _none(row.get("confidence")) is not None
-                        else None,
-                        "result": _result(annotation_fields(row)),
+                        "model_version": item["model_version"] or "unknown",
+                        "score": item["confidence"],
+                        "result": _result(annotation_fields(item)),
                     }
                 ],
                 "annotations": [],
@@ -172,47 +150,48 @@ def _annotator(completed_by: Any) -> str:
     return str(completed_by or "label-studio")
 
 
-def import_tasks(tasks: Any, taxonomy: Taxonomy) -> list[dict[str, Any]]:
-    """Label rows (the `gold/labels` columns) of every non-cancelled annotation of `tasks`."""
+def read_tasks(tasks: Any, taxonomy: Taxonomy) -> ImportResult:
+    """Label rows (the `gold/labels` columns) of every non-cancelled annotation of `tasks`; an invalid
+    annotation (or a task without `data.review_key`) is refused with its reason and the rest goes on."""
     if not isinstance(tasks, list):
         raise LabelStudioError("a Label Studio export is a JSON list of tasks")
-    rows: list[dict[str, Any]] = []
-    for number, task in enumerate(tasks, start=1):
+
+    def task_rows(task: Any, result: ImportResult, number: int) -> None:
         data = task.get("data") if isinstance(task, Mapping) else None
         if not isinstance(data, Mapping) or not data.get("review_key"):
-            raise LabelStudioError(f"task #{number}: needs data.review_key")
+            raise ValueError("needs data.review_key")
+        review_key = str(data["review_key"])
         predictions = task.get("predictions") or []
         predicted = _values(_choices(predictions[0].get("result")), None) if predictions else None
         for annotation in task.get("annotations") or []:
             if annotation.get("was_cancelled"):
                 continue
-            meta = annotation.get("triage_meta") or {}
-            try:
-                after = validate_label(_values(_choices(annotation.get("result")), predicted), taxonomy)
-            except ValueError as error:
-                raise LabelStudioError(f"task #{number} ({data['review_key']}): {error}") from error
-            annotator = _annotator(annotation.get("completed_by"))
-            stamp = annotation.get("created_at") or annotation.get("updated_at")
-            labeled_at = as_utc(stamp) if stamp else as_utc(datetime.now(UTC))
-            before_json = meta.get("before_json") or (to_json(predicted) if predicted else None)
-            rows.append(
-                {
-                    "label_id": meta.get("label_id")
-                    or label_id_for(data["review_key"], annotator, labeled_at, after),
-                    "review_key": str(data["review_key"]),
-                    "text": data.get("text"),
-                    "title": data.get("title"),
-                    "language": data.get("language"),
-                    "source": data.get("source"),
-                    **after,
-                    "annotator": annotator,
-                    "labeled_at": labeled_at.to_pydatetime(),
-                    "taxonomy_version": meta.get("taxonomy_version") or taxonomy.fingerprint,
-                    "before_json": before_json,
-                    "after_json": meta.get("after_json") or to_json(after),
-                }
+            result.add(
+                number,
+                review_key,
+                lambda annotation=annotation: label_row(
+                    review_key,
+                    data,
+                    _values(_choices(annotation.get("result")), predicted),
+                    taxonomy,
+                    annotator=_annotator(annotation.get("completed_by")),
+                    labeled_at=annotation.get("created_at") or annotation.get("updated_at"),
+                    predicted=predicted,
+                    meta=annotation.get("triage_meta"),
+                ),
             )
-    return rows
+
+    return collect_labels(tasks, task_rows)
+
+
+def import_tasks(tasks: Any, taxonomy: Taxonomy) -> list[dict[str, Any]]:
+    """Label rows of every non-cancelled annotation of `tasks`, all or nothing: the first refused
+    annotation raises `LabelStudioError` (`read_tasks` imports the rest instead)."""
+    result = read_tasks(tasks, taxonomy)
+    if result.refused:
+        first = result.refused[0]
+        raise LabelStudioError(f"task #{first.item} ({first.review_key or '?'}): {first.reason}")
+    return result.rows
 
 
 def labeling_config(taxonomy: Taxonomy) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +11,6 @@ from click.testing import CliRunner
 
 from triage_platform.cli import main
 from triage_platform.lib.annotate.taxonomy import load_taxonomy
-from triage_platform.lib.humans.actions import Actor, HumanActions
 from triage_platform.lib.humans.label_studio import (
     LabelStudioError,
     export_tasks,
@@ -21,38 +19,11 @@ from triage_platform.lib.humans.label_studio import (
 )
 from triage_platform.lib.humans.tables import LabelStore
 from triage_platform.lib.paths import TriagePaths
-from triage_platform_tests.humans_lake import write_tiny_lake
-
-
-def _canonical(frame: pd.DataFrame) -> list[dict]:
-    rows = frame.sort_values("label_id").to_dict("records")
-    for row in rows:
-        row["issue_types"] = list(row["issue_types"])
-        row["labeled_at"] = pd.Timestamp(row["labeled_at"]).isoformat()
-    return rows
+from triage_platform_tests.humans_lake import canonical_labels, write_labeled_lake, write_tiny_lake
 
 
 def test_export_then_import_round_trips_labels_without_loss(triage_home: Path, tmp_path: Path) -> None:
-    paths = TriagePaths(triage_home)
-    write_tiny_lake(paths, with_alerts=False, with_users=False)
-    actions = HumanActions(paths, load_taxonomy(None))
-    start = datetime(2026, 3, 3, 10, 0, 0, 123456, tzinfo=UTC)
-    actions.label("r-q1", Actor("leo"), None, now=start)
-    actions.label(
-        "r-q2",
-        Actor("leo"),
-        {"issue_types": ["shipping_delay", "customer_service"], "severity": "high"},
-        now=start + timedelta(seconds=1),
-    )
-    actions.label(
-        "r-b1", Actor("ana"), {"issue_types": [], "sentiment": "neutral"}, now=start + timedelta(seconds=2)
-    )
-    actions.label(
-        "r-q2",
-        Actor("ana"),
-        {"issue_types": ["customer_service"], "primary_issue": "customer_service"},
-        now=start + timedelta(seconds=3),
-    )
+    actions = write_labeled_lake(TriagePaths(triage_home))
     before = actions.labels.all()
     assert len(before) == 4
 
@@ -97,7 +68,7 @@ def test_export_then_import_round_trips_labels_without_loss(triage_home: Path, t
     rows = import_tasks(tasks, load_taxonomy(None))
     fresh = LabelStore(tmp_path / "other" / "labels")
     fresh.append(rows)
-    assert _canonical(fresh.all()) == _canonical(before)
+    assert canonical_labels(fresh.all()) == canonical_labels(before)
 
 
 def test_annotations_made_in_label_studio_are_validated_and_imported(triage_home: Path) -> None:
@@ -157,3 +128,23 @@ def test_annotations_made_in_label_studio_are_validated_and_imported(triage_home
     with pytest.raises(LabelStudioError, match="review_key"):
         import_tasks([{"data": {}}], taxonomy)
     assert '<Choices name="severity"' in labeling_config(taxonomy)
+
+
+def test_an_invalid_annotation_is_refused_and_the_rest_of_the_file_is_imported(
+    triage_home: Path, tmp_path: Path
+) -> None:
+    paths = TriagePaths(triage_home)
+    write_tiny_lake(paths, with_alerts=False, with_users=False)
+
+    def task(review_key: str, category: str) -> dict:
+        choice = {"from_name": "issue_types", "to_name": "text", "type": "choices"}
+        result = [{**choice, "value": {"choices": [category]}}]
+        return {"data": {"review_key": review_key}, "annotations": [{"completed_by": 7, "result": result}]}
+
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([task("r-q1", "not_a_category"), task("r-q2", "shipping_delay")]))
+    result = CliRunner().invoke(main, ["labels", "import", "--format", "label-studio", str(path)])
+    assert result.exit_code == 1
+    assert "1 new labels, 0 already known, 1 refused" in result.stdout
+    assert "item #1 (r-q1): unknown categories ['not_a_category']" in result.stderr
+    assert list(LabelStore(paths.table("gold", "labels")).all()["review_key"]) == ["r-q2"]
