@@ -113,6 +113,26 @@ LABEL_FORMATS = ("label-studio", "argilla")
 """The labeling tools `triage labels export|import` speak (lib/humans/label_studio.py, argilla.py)."""
 
 
+def _argilla_users(pairs: tuple[str, ...]) -> dict[str, str]:
+    users = {}
+    for pair in pairs:
+        name, sep, user_id = pair.partition("=")
+        if not sep or not name or not user_id:
+            raise click.BadParameter(f"{pair!r}: expected NAME=ARGILLA_USER_ID", param_hint="--argilla-user")
+        users[name] = user_id
+    return users
+
+
+ARGILLA_USER_OPTION = click.option(
+    "--argilla-user",
+    "argilla_users",
+    multiple=True,
+    metavar="NAME=ARGILLA_USER_ID",
+    help="Argilla only: the Argilla user id (UUID) of a platform annotator (repeatable). Responses are "
+    "exported under it, and answers of that Argilla user are imported as NAME.",
+)
+
+
 @click.group("labels")
 def labels_group() -> None:
     """Human labels (gold/labels): export to and import from Label Studio or Argilla."""
@@ -135,7 +155,10 @@ def labels_group() -> None:
     help="Also write the Label Studio labeling interface (XML) / the Argilla dataset settings (JSON; "
     "for Argilla always written, by default next to --out as NAME.settings.json).",
 )
-def labels_export(fmt: str, out: Path, pending: bool, config_out: Path | None) -> None:
+@ARGILLA_USER_OPTION
+def labels_export(
+    fmt: str, out: Path, pending: bool, config_out: Path | None, argilla_users: tuple[str, ...]
+) -> None:
     """Write Label Studio JSON tasks (labels as annotations, model output as predictions) or Argilla 2.x
     records (labels as responses, model output as suggestions) and the Argilla dataset settings."""
     import pandas as pd
@@ -163,7 +186,7 @@ def labels_export(fmt: str, out: Path, pending: bool, config_out: Path | None) -
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "argilla":
-        items = argilla.export_records(labels, waiting)
+        items = argilla.export_records(labels, waiting, _argilla_users(argilla_users))
         labeled = sum(1 for r in items if r["responses"])
         config_out = config_out or out.with_name(f"{out.stem}.settings.json")
         config_text = json.dumps(argilla.dataset_settings(actions.taxonomy), ensure_ascii=False, indent=1)
@@ -184,7 +207,8 @@ def labels_export(fmt: str, out: Path, pending: bool, config_out: Path | None) -
 @click.option("--format", "fmt", type=click.Choice(LABEL_FORMATS), default="label-studio", show_default=True)
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--by", "by", default=None, help="Who imports (audit log; default: $USER).")
-def labels_import(fmt: str, path: Path, by: str | None) -> None:
+@ARGILLA_USER_OPTION
+def labels_import(fmt: str, path: Path, by: str | None, argilla_users: tuple[str, ...]) -> None:
     """Read Label Studio tasks or Argilla records and append their labels to gold/labels (known ones are
     skipped). An invalid label is refused with its reason and the rest is imported; the exit code is then
     1."""
@@ -192,9 +216,12 @@ def labels_import(fmt: str, path: Path, by: str | None) -> None:
     from triage_platform.lib.humans.actions import Actor
 
     actions = _actions()
-    read = argilla.read_records if fmt == "argilla" else label_studio.read_tasks
     try:
-        result = read(json.loads(path.read_text(encoding="utf-8")), actions.taxonomy)
+        items = json.loads(path.read_text(encoding="utf-8"))
+        if fmt == "argilla":
+            result = argilla.read_records(items, actions.taxonomy, _argilla_users(argilla_users))
+        else:
+            result = label_studio.read_tasks(items, actions.taxonomy)
     except (json.JSONDecodeError, argilla.ArgillaError, label_studio.LabelStudioError) as error:
         raise click.ClickException(f"{path}: {error}") from error
     added = actions.import_labels(result.rows, Actor(by or getpass.getuser(), None, fmt))

@@ -93,17 +93,21 @@ def _record(review_key: str, data: Mapping[str, Any], metadata: Mapping[str, Any
     return {"id": review_key, "fields": fields, "metadata": meta, "vectors": {}}
 
 
-def export_records(labels: pd.DataFrame, pending: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+def export_records(
+    labels: pd.DataFrame, pending: pd.DataFrame | None = None, users: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """Argilla records for every labeled review (responses: each annotator's latest label; all labels in
     `metadata.triage_labels`; suggestion: the prediction shown before the first label) and for every
-    pending queue/backlog item (suggestions only: the model's prediction with its confidence)."""
+    pending queue/backlog item (suggestions only: the model's prediction with its confidence). `users`
+    maps annotator names to their Argilla user ids (others get `argilla_user_id(name)`)."""
+    users = users or {}
     records: list[dict[str, Any]] = []
     for review in interchange.labeled_reviews(labels):
         history = [
             {
                 "label_id": row["label_id"],
                 "annotator": row["annotator"],
-                "user_id": argilla_user_id(row["annotator"]),
+                "user_id": users.get(row["annotator"]) or argilla_user_id(row["annotator"]),
                 "labeled_at": interchange.iso(row["labeled_at"]),
                 **annotation_fields(row),
                 "taxonomy_version": interchange.missing_to_none(row["taxonomy_version"]),
@@ -239,11 +243,14 @@ def _answer_values(answers: Mapping[str, Any], predicted: Mapping[str, Any] | No
     return values
 
 
-def read_records(records: Any, taxonomy: Taxonomy) -> ImportResult:
+def read_records(records: Any, taxonomy: Taxonomy, users: Mapping[str, str] | None = None) -> ImportResult:
     """`gold/labels` rows of the labels in Argilla `records`: every label the platform exported
     (`metadata.triage_labels`) and every submitted answer that differs from its user's exported label.
-    An invalid label (a category outside the taxonomy, an unknown severity, ...) or a record without a
-    review key is refused with its reason; the rest of the file goes on."""
+    An answer's annotator is the platform name exported with that user id, else the name `users` (name →
+    Argilla user id) gives it, else `argilla:<user_id>`. An invalid label (a category outside the
+    taxonomy, an unknown severity, ...) or a record without a review key is refused with its reason; the
+    rest of the file goes on."""
+    names = {str(user_id): name for name, user_id in (users or {}).items()}
     if not isinstance(records, list):
         raise ArgillaError("an Argilla records file is a JSON list of records (dataset.records.to_json)")
 
@@ -284,7 +291,7 @@ def read_records(records: Any, taxonomy: Taxonomy) -> ImportResult:
             known = exported.get(user_id)
             if known is not None and all(_same(values[n], known.get(n)) for n in LABEL_FIELDS):
                 continue
-            annotator = known["annotator"] if known is not None else f"argilla:{user_id}"
+            annotator = known["annotator"] if known is not None else names.get(user_id, f"argilla:{user_id}")
             result.add(
                 number,
                 review_key,

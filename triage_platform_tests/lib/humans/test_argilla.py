@@ -29,6 +29,8 @@ from triage_platform_tests.humans_lake import (
     write_tiny_lake,
 )
 
+OLGA = "9a3e6a52-2f8c-4d55-8f0e-3c1b2a4d5e6f"
+
 
 def _labeled_lake(triage_home: Path) -> HumanActions:
     actions = write_labeled_lake(TriagePaths(triage_home))
@@ -43,14 +45,16 @@ def _labeled_lake(triage_home: Path) -> HumanActions:
 
 def _export(tmp_path: Path) -> tuple[list[dict], dict]:
     out = tmp_path / "records.json"
-    result = CliRunner().invoke(main, ["labels", "export", "--format", "argilla", "--out", str(out)])
+    args = ["labels", "export", "--format", "argilla", "--out", str(out), "--argilla-user", f"ana={OLGA}"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     settings = json.loads((tmp_path / "records.settings.json").read_text())  # written next to the records
     return json.loads(out.read_text()), settings
 
 
-def _import(path: Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["labels", "import", "--format", "argilla", str(path), "--by", "ci"])
+def _import(path: Path, *extra: str) -> tuple[int, str, str]:
+    args = ["labels", "import", "--format", "argilla", str(path), "--by", "ci", *extra]
+    result = CliRunner().invoke(main, args)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -66,7 +70,7 @@ def test_export_then_import_round_trips_labels_without_loss(triage_home: Path, t
     assert q2["fields"]["text"] == "Delivery took three weeks, nobody answered"
     # one answer per user and question (Argilla's rule): leo's latest and ana's label
     severity = {a["user_id"]: a["value"] for a in q2["responses"]["severity"]}
-    assert severity == {argilla_user_id("leo"): "critical", argilla_user_id("ana"): "high"}
+    assert severity == {argilla_user_id("leo"): "critical", OLGA: "high"}  # ana's Argilla id given
     assert {a["status"] for a in q2["responses"]["issue_types"]} == {"submitted"}
     assert q2["suggestions"]["primary_issue"] == {
         "value": "shipping_delay",
@@ -122,6 +126,7 @@ def test_a_record_labeled_in_argilla_is_imported_once(triage_home: Path, tmp_pat
             "issue_types": [
                 {"value": ["sizing_fit", "product_defect"], "user_id": reviewer},
                 {"value": ["wrong_item"], "user_id": "draft-user", "status": "draft"},
+                {"value": ["sizing_fit"], "user_id": OLGA, "status": "submitted"},
             ],
             "primary_issue": [{"value": "product_defect", "user_id": reviewer}],
         },
@@ -132,22 +137,22 @@ def test_a_record_labeled_in_argilla_is_imported_once(triage_home: Path, tmp_pat
     path = tmp_path / "from-argilla.json"
     path.write_text(json.dumps([record]))
 
-    code, out, err = _import(path)
+    code, out, err = _import(path, "--argilla-user", f"olga={OLGA}")
     assert code == 0, err
-    assert "1 new labels" in out  # the draft answer is not a label
-    labels = LabelStore(paths.table("gold", "labels")).all()
-    assert len(labels) == 1
-    row = labels.iloc[0]
+    assert "2 new labels" in out  # the draft answer is not a label
+    labels = LabelStore(paths.table("gold", "labels")).all().set_index("annotator", drop=False)
+    assert sorted(labels["annotator"]) == sorted([f"argilla:{reviewer}", "olga"])  # a known Argilla user
+    row = labels.loc[f"argilla:{reviewer}"]
     assert row["review_key"] == "r-q3" and row["annotator"] == f"argilla:{reviewer}"
     assert list(row["issue_types"]) == ["sizing_fit", "product_defect"]
     assert row["primary_issue"] == "product_defect"
     assert row["severity"] == "low" and row["sentiment"] == "negative"  # unanswered: the suggestion
     assert json.loads(row["before_json"])["issue_types"] == ["sizing_fit"]
     audit = AuditLog(paths.table("gold", "audit_log")).all()
-    assert list(audit["via"]) == ["argilla"] and list(audit["action"]) == ["label.import"]
+    assert set(audit["via"]) == {"argilla"} and set(audit["action"]) == {"label.import"}
 
-    code, out, _ = _import(path)  # the same file again adds nothing
-    assert code == 0 and "0 new labels, 1 already known" in out
+    code, out, _ = _import(path, "--argilla-user", f"olga={OLGA}")  # the same file again adds nothing
+    assert code == 0 and "0 new labels, 2 already known" in out
 
 
 def test_an_invalid_answer_is_refused_with_its_reason_and_the_rest_goes_on(
