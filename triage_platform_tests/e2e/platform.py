@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
@@ -49,6 +50,16 @@ class Platform:
         for request in result.run_requests or []:
             self.materialize(request.partition_key)
         return list(result.run_requests or [])
+
+    def schedule_requests(self, name: str, at: datetime) -> list[dg.RunRequest]:
+        """The runs schedule `name` asks for at `at`, evaluated against this instance like the daemon would."""
+        context = dg.build_schedule_context(
+            instance=self.instance,
+            resources=dict(self.defs.resources or {}),
+            scheduled_execution_time=at,
+            repository_def=self.defs.get_repository_def(),
+        )
+        return list(self.defs.resolve_schedule_def(name).evaluate_tick(context).run_requests or [])
 
     def materialize(self, day: str) -> None:
         job = self.defs.resolve_job_def("medallion_job")

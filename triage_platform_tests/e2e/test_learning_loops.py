@@ -114,14 +114,9 @@ def test_the_learning_loops_run_on_the_demo(triage_home: Path) -> None:
 
     # nightly reprocess where the schedule finds candidates; every blocking check of the day still passes
     before = platform.table("silver", "annotations")
-    schedule = platform.defs.resolve_schedule_def("nightly_reprocess_schedule")
-    context = dg.build_schedule_context(
-        instance=platform.instance,
-        resources=dict(platform.defs.resources or {}),
-        scheduled_execution_time=datetime(2026, 3, 3, 2, 30, tzinfo=UTC),
-        repository_def=platform.defs.get_repository_def(),
+    requests = platform.schedule_requests(
+        "nightly_reprocess_schedule", datetime(2026, 3, 3, 2, 30, tzinfo=UTC)
     )
-    requests = schedule.evaluate_tick(context).run_requests or []
     # a promoted model outdates every day's annotations; without one (and without an LLM) re-annotating
     # would only repeat the live model's answers, so the schedule asks for nothing
     assert {r.partition_key for r in requests} == ({DAY1, DAY2} if promoted else set())

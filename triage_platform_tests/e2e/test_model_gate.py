@@ -232,14 +232,8 @@ def test_nightly_reprocess_keeps_the_old_annotation_in_history_and_updates_gold(
     new_model = store.current_version()
     assert new_model != old_model
 
-    schedule = platform.defs.resolve_schedule_def("nightly_reprocess_schedule")
-    context = dg.build_schedule_context(
-        instance=platform.instance,
-        resources=dict(platform.defs.resources or {}),
-        scheduled_execution_time=datetime(2026, 3, 2, 2, 30, tzinfo=UTC),
-        repository_def=platform.defs.get_repository_def(),
-    )
-    requests = schedule.evaluate_tick(context).run_requests or []
+    night = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)
+    requests = platform.schedule_requests("nightly_reprocess_schedule", night)
     assert [r.partition_key for r in requests] == [day]
     job = platform.defs.resolve_job_def("nightly_reprocess")
     for _ in range(2):  # a second run over the same day adds nothing
@@ -258,7 +252,7 @@ def test_nightly_reprocess_keeps_the_old_annotation_in_history_and_updates_gold(
     assert len(gold) == 4 and set(gold["model_version"]) == {new_model}
     assert set(gold["annotation_version"]) == {2}
     # nothing outdated is left and, without an LLM, nothing low-confidence could change: no more nights
-    left = schedule.evaluate_tick(context).run_requests or []
+    left = platform.schedule_requests("nightly_reprocess_schedule", night)
     assert (gold["confidence"] < 0.5).any() and left == []
 
 

@@ -5,6 +5,7 @@ evaluation trend."""
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 import dagster as dg
 import pandas as pd
@@ -34,7 +35,7 @@ from triage_platform.lib.annotate.labeled_sets import (
     origin_counts,
     read_gold_labels,
 )
-from triage_platform.lib.annotate.labels import training_data_hash
+from triage_platform.lib.annotate.labels import LabeledExample, training_data_hash
 from triage_platform.lib.annotate.model import ModelError, TriageModel
 from triage_platform.lib.annotate.pausing import write_paused_categories
 from triage_platform.lib.annotate.registry import ModelStore
@@ -100,38 +101,34 @@ def labeled_data_sets(
     """Split the human labels once into the training set and the evaluation set (one read of the label
     files and of `gold/labels` for both)."""
     sets = _sets(storage, annotator.taxonomy)
-    taxonomy_version = annotator.taxonomy.fingerprint
-    preview_columns = ["id", "origin", "primary_issue", "severity", "language", "text"]
-    train = examples_frame(sets.train, sets.origins)
-    yield output(
-        train,
-        LABELED_SET_SCHEMA,
-        preview_columns,
-        {
-            "content_hash": sets.training_hash,
-            "examples": len(train),
-            "origin": sets.origin,
-            **{f"from_{name}": n for name, n in origin_counts(sets.train, sets.origins).items()},
-            "rejected_labels": len(sets.rejected),
-            "rejected_examples": "; ".join(f"{r.id}: {r.reason}" for r in sets.rejected[:5]),
-            "taxonomy_version": taxonomy_version,
-        },
-        output_name="training_set",
+
+    def set_output(
+        name: str, examples: list[LabeledExample], content_hash: str, **extra: Any
+    ) -> dg.Output[pd.DataFrame]:
+        frame = examples_frame(examples, sets.origins)
+        return output(
+            frame,
+            LABELED_SET_SCHEMA,
+            ["id", "origin", "primary_issue", "severity", "language", "text"],
+            {
+                "content_hash": content_hash,
+                "examples": len(frame),
+                "origin": sets.origin,
+                **{f"from_{origin}": n for origin, n in origin_counts(examples, sets.origins).items()},
+                **extra,
+                "taxonomy_version": annotator.taxonomy.fingerprint,
+            },
+            output_name=name,
+        )
+
+    yield set_output(
+        "training_set",
+        sets.train,
+        sets.training_hash,
+        rejected_labels=len(sets.rejected),
+        rejected_examples="; ".join(f"{r.id}: {r.reason}" for r in sets.rejected[:5]),
     )
-    evaluation = examples_frame(sets.evaluation, sets.origins)
-    yield output(
-        evaluation,
-        LABELED_SET_SCHEMA,
-        preview_columns,
-        {
-            "content_hash": sets.evaluation_hash,
-            "examples": len(evaluation),
-            "origin": sets.origin,
-            **{f"from_{name}": n for name, n in origin_counts(sets.evaluation, sets.origins).items()},
-            "taxonomy_version": taxonomy_version,
-        },
-        output_name="evaluation_set",
-    )
+    yield set_output("evaluation_set", sets.evaluation, sets.evaluation_hash)
 
 
 def _live_model(storage: TriageStorage, taxonomy: Taxonomy) -> TriageModel | None:
