@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -29,6 +29,9 @@ class TriagePaths:
     landing_override: Path | None = None
     lake_uri: str | None = None
     """TRIAGE_LAKE_URI (None: the default lake, `home/lake`)."""
+    resolved_lake: Lake | None = field(default=None, repr=False, compare=False)
+    """The lake as `from_env` resolved it, with the credentials of that environment (None: resolved from
+    `lake_uri` and the process environment on first use)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, home: Path | None = None) -> TriagePaths:
@@ -37,9 +40,9 @@ class TriagePaths:
         environ = os.environ if environ is None else environ
         home = (home or Path(environ.get("TRIAGE_HOME", DEFAULT_HOME))).expanduser().resolve()
         lake = resolve_lake(home, environ.get(LAKE_URI_ENV, "").strip() or None, environ)
-        paths = cls(home, lake_uri=lake.root if environ.get(LAKE_URI_ENV, "").strip() else None)
-        paths.__dict__["lake"] = lake  # the `lake` property, resolved from this environment
-        return paths
+        return cls(
+            home, lake_uri=lake.root if environ.get(LAKE_URI_ENV, "").strip() else None, resolved_lake=lake
+        )
 
     @property
     def landing(self) -> Path:
@@ -48,7 +51,7 @@ class TriagePaths:
     @cached_property
     def lake(self) -> Lake:
         """The lake every Delta table lives in (root and storage options, resolved once)."""
-        return resolve_lake(self.home, self.lake_uri)
+        return self.resolved_lake or resolve_lake(self.home, self.lake_uri)
 
     @property
     def dagster_home(self) -> Path:
