@@ -14,20 +14,26 @@ fraud_suspicion recall (fraud's precision beside it).
   `docs/examples/airline-taxonomy.yaml` (descriptions and keywords);
 - `--augment`: the trained settings again with the external examples of `external.py` added to training
   (the dev texts are excluded from them).
+- `--llm`: the trained and airline settings again through the whole cascade, with the LLM stage the
+  environment configures (Azure OpenAI or any OpenAI-compatible endpoint, as for `triage annotate`), its
+  few-shot examples drawn from the training split, `--llm-share` of the items sent; with the calls, tokens
+  and cost it took. Skipped, with the variables to set, when no endpoint is configured.
 
 Skips (exit 0, with the reason) when ../shared/data is absent, as in a user's clone.
 
     python -m benchmarks.quality [--shared ../shared/data] [--no-cv] [--augment] [--embedding NAME]
+                                 [--llm [--llm-share 0.2]]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +43,12 @@ DEV_FILE = "labels/dev.jsonl"
 TWEETS_FILE = "twitter_us_airline_sentiment/Tweets.csv"
 AIRLINE_TAXONOMY = Path(__file__).resolve().parents[1] / "docs" / "examples" / "airline-taxonomy.yaml"
 """The airline team's own taxonomy file (descriptions, keywords): same ten category ids as `airline_data`'s."""
+
+LLM_VARIABLES = (
+    "set AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT, or TRIAGE_LLM_MODEL with "
+    "OPENAI_BASE_URL and/or OPENAI_API_KEY"
+)
+"""What configures the LLM stage (`LLMConfig.from_env`)."""
 
 TARGETS = {
     "trained": "macro >= 0.80, recalls >= 0.70, safety & fraud >= 0.90",
@@ -142,6 +154,36 @@ def held_out(train: Trainer, examples: Sequence[Any], taxonomy: Any) -> Any:
     return evaluate(model.predict([e.to_input() for e in held]), held, taxonomy)
 
 
+def cascade_held_out(
+    train: Trainer,
+    examples: Sequence[Any],
+    taxonomy: Any,
+    *,
+    env: Mapping[str, str],
+    cache: Path,
+    llm_share: float,
+) -> tuple[Any, Any] | None:
+    """`held_out` through the whole cascade: the model trained on the stable 75% split, then the LLM stage
+    `env` configures (few-shot examples from the training split, answers cached in `cache`) on the
+    uncertain `llm_share` of the held-out items. The report and the stage's usage; None when `env`
+    configures no LLM."""
+    from triage_platform.lib.annotate.cascade import CascadeAnnotator
+    from triage_platform.lib.annotate.labels import stable_split
+    from triage_platform.lib.annotate.llm import LLMStage
+    from triage_platform.lib.annotate.llm_cache import LLMCache
+    from triage_platform.lib.annotate.metrics import evaluate
+    from triage_platform.lib.annotate.prompt import FewShotSelector
+
+    fit, held = stable_split(examples)
+    few_shot = FewShotSelector([e.model_dump() for e in fit])
+    llm = LLMStage.from_env(taxonomy, few_shot=few_shot, env=env, cache=LLMCache(cache))
+    if llm is None:
+        return None
+    annotator = CascadeAnnotator(taxonomy, train(fit), llm=llm, llm_share=llm_share)
+    report = evaluate(annotator.annotate([e.to_input() for e in held]), held, taxonomy)
+    return report, llm.usage
+
+
 def cross_validated(train: Trainer, examples: Sequence[Any], taxonomy: Any, k: int = 5) -> Any:
     from triage_platform.lib.annotate.labels import stable_folds
     from triage_platform.lib.annotate.metrics import evaluate
@@ -185,6 +227,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--embedding", help="also run the airline task with this embedding (e.g. use-multilingual-v3)"
     )
+    parser.add_argument(
+        "--llm",
+        action="store_true",
+        help="also run the trained and airline settings with the LLM stage configured in the environment",
+    )
+    parser.add_argument("--llm-share", type=float, default=0.2, help="share of items the LLM may see")
     args = parser.parse_args(argv)
 
     dev_path, tweets_path = args.shared / DEV_FILE, args.shared / TWEETS_FILE
@@ -213,6 +261,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(report.render(setting))
         print(render(rows[-1:]).splitlines()[-1], flush=True)
 
+    llm_cache = Path(os.environ.get("TRIAGE_HOME") or ".triage") / "cache" / "benchmark_llm.sqlite"
+
+    def measure_with_llm(
+        setting: str, train: Trainer, examples: Sequence[Any], tax: Any, target: str
+    ) -> None:
+        start = time.perf_counter()
+        outcome = cascade_held_out(
+            train, examples, tax, env=os.environ, cache=llm_cache, llm_share=args.llm_share
+        )
+        if outcome is None:
+            print(f"SKIPPED {setting}: no LLM endpoint is configured ({LLM_VARIABLES})")
+            return
+        report, usage = outcome
+        rows.append(_row(setting, report, time.perf_counter() - start, target))
+        print(render(rows[-1:]).splitlines()[-1])
+        print(
+            f"    LLM: {usage.calls} calls, {usage.input_tokens} input + {usage.output_tokens} output tokens, "
+            f"${usage.cost_usd:.4f}, {usage.failures} items unanswered, {usage.budget_skipped} over budget",
+            flush=True,
+        )
+
     default = ModelConfig()
     baseline = ModelConfig(  # plain TF-IDF word+char n-grams + logistic regression, threshold 0.5
         features=FeatureConfig(use_rules=False, cue_windows=None), thresholds="fixed", class_weight=None
@@ -223,6 +292,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     train_default = trainer(taxonomy, default, rules)
     measure("TF-IDF + LR baseline, held-out", lambda: held_out(train_baseline, dev, taxonomy))
     measure("trained model, held-out", lambda: held_out(train_default, dev, taxonomy), TARGETS["trained"])
+    if args.llm:
+        measure_with_llm(
+            f"trained model + LLM stage (share {args.llm_share}), held-out",
+            train_default,
+            dev,
+            taxonomy,
+            TARGETS["trained"],
+        )
     if not args.no_cv:
         measure("trained model, 5-fold CV", lambda: cross_validated(train_default, dev, taxonomy))
     if args.augment:
@@ -278,6 +355,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
             print(render(rows[-1:]).splitlines()[-1], flush=True)
+            if args.llm:
+                measure_with_llm(
+                    f"airline, {AIRLINE_TAXONOMY.name} + LLM stage (share {args.llm_share}), held-out",
+                    trainer(user_taxonomy, single),
+                    tweets,
+                    user_taxonomy,
+                    TARGETS["airline"],
+                )
             if args.embedding:
                 with_embedding = ModelConfig(
                     min_issues=1, max_issues=1, features=FeatureConfig(embedding=args.embedding)
