@@ -169,16 +169,17 @@ def cascade_held_out(
     configures no LLM."""
     from triage_platform.lib.annotate.cascade import CascadeAnnotator
     from triage_platform.lib.annotate.labels import stable_split
-    from triage_platform.lib.annotate.llm import LLMStage
+    from triage_platform.lib.annotate.llm import LLMConfig, LLMStage
     from triage_platform.lib.annotate.llm_cache import LLMCache
     from triage_platform.lib.annotate.metrics import evaluate
     from triage_platform.lib.annotate.prompt import FewShotSelector
 
+    config = LLMConfig.from_env(env)
+    if config is None:  # checked first: no cache file and no training when the stage is off
+        return None
     fit, held = stable_split(examples)
     few_shot = FewShotSelector([e.model_dump() for e in fit])
-    llm = LLMStage.from_env(taxonomy, few_shot=few_shot, env=env, cache=LLMCache(cache))
-    if llm is None:
-        return None
+    llm = LLMStage(config, taxonomy, few_shot=few_shot, cache=LLMCache(cache))
     annotator = CascadeAnnotator(taxonomy, train(fit), llm=llm, llm_share=llm_share)
     report = evaluate(annotator.annotate([e.to_input() for e in held]), held, taxonomy)
     return report, llm.usage
@@ -253,13 +254,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = load_labels(dev_path, taxonomy)
     rows: list[Row] = []
 
-    def measure(setting: str, run: Callable[[], Any], target: str = "") -> None:
-        start = time.perf_counter()
-        report = run()
-        rows.append(_row(setting, report, time.perf_counter() - start, target))
+    def record(setting: str, report: Any, seconds: float, target: str = "") -> None:
+        rows.append(_row(setting, report, seconds, target))
         if args.details:
             print(report.render(setting))
         print(render(rows[-1:]).splitlines()[-1], flush=True)
+
+    def measure(setting: str, run: Callable[[], Any], target: str = "") -> None:
+        start = time.perf_counter()
+        report = run()
+        record(setting, report, time.perf_counter() - start, target)
 
     llm_cache = Path(os.environ.get("TRIAGE_HOME") or ".triage") / "cache" / "benchmark_llm.sqlite"
 
@@ -274,8 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"SKIPPED {setting}: no LLM endpoint is configured ({LLM_VARIABLES})")
             return
         report, usage = outcome
-        rows.append(_row(setting, report, time.perf_counter() - start, target))
-        print(render(rows[-1:]).splitlines()[-1])
+        record(setting, report, time.perf_counter() - start, target)
         print(
             f"    LLM: {usage.calls} calls, {usage.input_tokens} input + {usage.output_tokens} output tokens, "
             f"${usage.cost_usd:.4f}, {usage.failures} items unanswered, {usage.budget_skipped} over budget",
@@ -340,21 +343,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 air_model = trainer(air_taxonomy, single)(fit)
                 predictions = air_model.predict([e.to_input() for e in held])
                 seconds = time.perf_counter() - start
-                report = evaluate(predictions, held, air_taxonomy)
-                rows.append(_row(label, report, seconds, TARGETS["airline"]))
-                if args.details:
-                    print(report.render(label))
-                print(render(rows[-1:]).splitlines()[-1], flush=True)
+                record(label, evaluate(predictions, held, air_taxonomy), seconds, TARGETS["airline"])
             # diagnostic, same model and predictions: the held-out tweets whose crowd label was unanimous
             sure = [e for e in held if agreement.get(e.id, 0.0) >= 0.999]
-            rows.append(
-                _row(
-                    f"  same model, only the {len(sure)} held-out tweets with unanimous crowd labels",
-                    evaluate(predictions, sure, air_taxonomy),
-                    0.0,
-                )
+            record(
+                f"  same model, only the {len(sure)} held-out tweets with unanimous crowd labels",
+                evaluate(predictions, sure, air_taxonomy),
+                0.0,
             )
-            print(render(rows[-1:]).splitlines()[-1], flush=True)
             if args.llm:
                 measure_with_llm(
                     f"airline, {AIRLINE_TAXONOMY.name} + LLM stage (share {args.llm_share}), held-out",

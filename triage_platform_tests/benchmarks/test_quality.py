@@ -23,6 +23,7 @@ def test_cascade_held_out_sends_only_held_out_items_with_few_shot_from_training_
     cache = tmp_path / "llm.sqlite"
 
     assert cascade_held_out(train, examples, taxonomy, env={}, cache=cache, llm_share=1.0) is None
+    assert not cache.exists()  # nothing is created for a stage that is off
 
     with FakeOpenAIServer() as server:
         env = {
