@@ -38,7 +38,7 @@ from triage_platform.lib.annotate.labels import (
 )
 from triage_platform.lib.annotate.seed import seed_examples
 from triage_platform.lib.annotate.taxonomy import Taxonomy
-from triage_platform.lib.delta import TableRef, read_table, table_exists
+from triage_platform.lib.delta import TableRef, read_table
 from triage_platform.lib.humans.tables import LABELS_SCHEMA, latest_labels
 
 EVAL_FRACTION = 0.25
@@ -138,9 +138,7 @@ def gold_label_examples(
 
 def read_gold_labels(table: TableRef) -> pd.DataFrame:
     """The `gold/labels` table (empty, with its schema, when it does not exist yet)."""
-    if not table_exists(table):
-        return LABELS_SCHEMA.empty_table().to_pandas()
-    return read_table(table)
+    return read_table(table, LABELS_SCHEMA)
 
 
 def labeled_sets(labels_dir: Path, gold_labels_path: TableRef | None, taxonomy: Taxonomy) -> LabeledSets:
