@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from triage_platform.lib.delta import DeltaLocation, local_path_of
+from triage_platform.lib.env import is_true
 
 LAKE_URI_ENV = "TRIAGE_LAKE_URI"
 LAKE_FOLDER = "lake"
@@ -38,7 +39,6 @@ LAKE_FOLDER = "lake"
 
 AZURE_SCHEMES = frozenset({"abfss", "abfs", "az", "azure", "adl"})
 ACCOUNT_ENV = "AZURE_STORAGE_ACCOUNT_NAME"
-TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
 
 AZURE_CREDENTIAL_SETS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("account key", (("account_key", "AZURE_STORAGE_ACCOUNT_KEY"),)),
@@ -166,10 +166,10 @@ def azure_storage_options(uri: str, environ: Mapping[str, str]) -> tuple[dict[st
             for option, env in pairs:
                 options[option], option_env[option] = value(env), env
             return options, option_env
-    if value(AZURE_CLI_ENV).lower() in TRUE_VALUES:
+    if is_true(value(AZURE_CLI_ENV)):
         options["use_azure_cli"] = "true"
         return options, option_env
-    if value(MANAGED_IDENTITY_ENV).lower() in TRUE_VALUES:
+    if is_true(value(MANAGED_IDENTITY_ENV)):
         return options, option_env
     partial = [
         f"{name} (missing {', '.join(env for _o, env in pairs if not value(env))})"

@@ -45,6 +45,7 @@ from triage_platform.lib.alerts.messages import render_slack_blocks, render_slac
 from triage_platform.lib.alerts.model import Alert
 from triage_platform.lib.annotate.taxonomy import Taxonomy, load_taxonomy
 from triage_platform.lib.delta import read_table
+from triage_platform.lib.env import is_true
 from triage_platform.lib.humans.actions import (
     ALERT_ACTIONS,
     SENTIMENTS,
@@ -136,9 +137,8 @@ class WebConfig:
             dagster_url=settings.webserver_url.rstrip("/"),
             slack_signing_secret=os.environ.get("SLACK_SIGNING_SECRET", "").strip() or None,
             slack_client=client,
-            https_only=os.environ.get("TRIAGE_HTTPS_ONLY", "").lower() in ("1", "true", "yes"),
-            slack_linked_users_only=os.environ.get("TRIAGE_SLACK_LINKED_USERS_ONLY", "").lower()
-            in ("1", "true", "yes"),
+            https_only=is_true(os.environ.get("TRIAGE_HTTPS_ONLY")),
+            slack_linked_users_only=is_true(os.environ.get("TRIAGE_SLACK_LINKED_USERS_ONLY")),
         )
 
 
